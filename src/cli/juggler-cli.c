@@ -1,0 +1,119 @@
+/* juggler-cli.c: the headless front end. It dispatches to one subcommand per
+ * file; tests and CI drive everything through it. */
+#define G_LOG_DOMAIN "juggler-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdio.h>
+
+#include "jg-cli.h"
+
+typedef struct
+{
+  const char  *name;
+  JgCliCommand run;
+  const char  *summary;
+} Command;
+
+static const Command commands[] = {
+  { "info", jg_cli_info, N_("Show a trace's counts, duration and metrics") },
+  { "bench", jg_cli_bench, N_("Measure the probe, the trace store and the file format") },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: juggler-cli COMMAND [OPTION…]"));
+  fprintf (out, "%s\n\n", _("Juggler shows how Python's concurrency models run work. This is its headless front end."));
+  fprintf (out, "%s\n", _("Commands:"));
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Run “juggler-cli COMMAND --help” for a command's options."));
+}
+
+gboolean
+jg_cli_parse_options (const char          *command,
+                      const char          *parameter_string,
+                      const char          *summary,
+                      const GOptionEntry  *entries,
+                      int                 *argc,
+                      char              ***argv)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (parameter_string);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("juggler-cli %s", command);
+
+  g_set_prgname (prgname);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      jg_cli_fail (command, "%s", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+jg_cli_print_json (JsonBuilder *builder)
+{
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = json_builder_get_root (builder);
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  text = json_generator_to_data (generator, NULL);
+  printf ("%s\n", text);
+}
+
+int
+jg_cli_fail (const char *command,
+             const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  fprintf (stderr, "juggler-cli %s: %s\n", command, message);
+  return EXIT_FAILURE;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return EXIT_FAILURE;
+    }
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+    {
+      print_usage (stdout);
+      return EXIT_SUCCESS;
+    }
+  if (g_str_equal (argv[1], "--version"))
+    {
+      printf ("juggler-cli %s\n", PACKAGE_VERSION);
+      return EXIT_SUCCESS;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      return commands[i].run (argc - 1, argv + 1);
+
+  fprintf (stderr, _("juggler-cli: unknown command “%s”\n\n"), argv[1]);
+  print_usage (stderr);
+  return EXIT_FAILURE;
+}

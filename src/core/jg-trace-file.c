@@ -382,14 +382,16 @@ sink_commit (Sink          *sink,
   if (sink->stream != NULL)
     return g_output_stream_close (sink->stream, cancellable, error);
 
-  sink->fd = -1;
   /* Data on disk before the rename, or a crash could leave an empty file. */
-  if (fsync (fd) != 0 || close (fd) != 0)
+  if (fsync (fd) != 0)
     {
-      int errsv = errno;
-
-      (void) close (fd);
-      set_io_error_from_errno (error, errsv, "Cannot write", sink->tmp_path);
+      set_io_error_from_errno (error, errno, "Cannot write", sink->tmp_path);
+      return FALSE;
+    }
+  sink->fd = -1;
+  if (close (fd) != 0)
+    {
+      set_io_error_from_errno (error, errno, "Cannot write", sink->tmp_path);
       return FALSE;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -987,12 +989,14 @@ typedef enum
   FIELD_NULLABLE = 1 << 1, /* may be null */
 } FieldFlags;
 
-/* The member's node; NULL with no error when an allowed null or missing. */
+/* The member's node; NULL with no error when an allowed null or missing.
+ * @expected names the type for the error, as in "expected an integer". */
 static JsonNode *
 get_field (JsonObject   *object,
            const Scope  *scope,
            const char   *member,
            FieldFlags    flags,
+           const char   *expected,
            gboolean     *ok,
            GError      **error)
 {
@@ -1010,7 +1014,8 @@ get_field (JsonObject   *object,
     {
       if (flags & FIELD_NULLABLE)
         return NULL;
-      *ok = set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member, "expected a value, got null");
+      *ok = set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member,
+                       "expected %s, got null", expected);
       return NULL;
     }
   return node;
@@ -1028,7 +1033,7 @@ read_int (JsonObject   *object,
           GError      **error)
 {
   gboolean ok;
-  JsonNode *node = get_field (object, scope, member, flags, &ok, error);
+  JsonNode *node = get_field (object, scope, member, flags, "an integer", &ok, error);
   gint64 v;
 
   if (node == NULL)
@@ -1055,7 +1060,7 @@ read_string (JsonObject   *object,
              GError      **error)
 {
   gboolean ok;
-  JsonNode *node = get_field (object, scope, member, flags, &ok, error);
+  JsonNode *node = get_field (object, scope, member, flags, "a string", &ok, error);
 
   *value = NULL;
   if (node == NULL)
@@ -1075,7 +1080,7 @@ read_object (JsonObject   *object,
              GError      **error)
 {
   gboolean ok;
-  JsonNode *node = get_field (object, scope, member, FIELD_REQUIRED, &ok, error);
+  JsonNode *node = get_field (object, scope, member, FIELD_REQUIRED, "an object", &ok, error);
 
   if (node == NULL)
     return ok;
@@ -1096,7 +1101,7 @@ read_array (JsonObject   *object,
             GError      **error)
 {
   gboolean ok;
-  JsonNode *node = get_field (object, scope, member, FIELD_REQUIRED, &ok, error);
+  JsonNode *node = get_field (object, scope, member, FIELD_REQUIRED, "an array", &ok, error);
 
   if (node == NULL)
     return ok;
@@ -1187,7 +1192,8 @@ read_scenario (JsonObject   *root,
       || !read_string (object, &scope, "id", FIELD_NULLABLE, &id, error)
       || !read_string (object, &scope, "title", FIELD_NULLABLE, &title, error))
     return FALSE;
-  definition = get_field (object, &scope, "definition", FIELD_OPTIONAL | FIELD_NULLABLE, &ok, error);
+  definition = get_field (object, &scope, "definition", FIELD_OPTIONAL | FIELD_NULLABLE,
+                          "a value", &ok, error);
   if (definition != NULL)
     copy = json_node_copy (definition);
   jg_trace_set_scenario (trace, id, title, copy);
@@ -1213,7 +1219,8 @@ read_run (JsonObject   *root,
       || !read_string (object, &scope, "interpreter", FIELD_NULLABLE, &run.interpreter, error))
     return FALSE;
 
-  interval = get_field (object, &scope, "switch_interval_ms", FIELD_REQUIRED, &ok, error);
+  interval = get_field (object, &scope, "switch_interval_ms", FIELD_REQUIRED, "a number",
+                        &ok, error);
   if (!ok)
     return FALSE;
   if (!JSON_NODE_HOLDS_VALUE (interval)
@@ -1462,11 +1469,10 @@ decode_chunk (JgTrace       *trace,
           if (G_UNLIKELY (status != VARINT_OK))
             return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, NULL,
                               "event %" G_GUINT64_FORMAT ": %s varint for %s at byte %"
-                              G_GSIZE_FORMAT " (the chunk holds %" G_GUINT64_FORMAT
-                              " events)",
+                              G_GSIZE_FORMAT " of the chunk",
                               first_event + i,
                               status == VARINT_TRUNCATED ? "truncated" : "overlong",
-                              field_names[j], (gsize) (p - bytes), n_events);
+                              field_names[j], (gsize) (p - bytes));
         }
 
       /* Values too wide for the record's fields; the rest is event_problem's. */
@@ -1508,8 +1514,8 @@ decode_chunk (JgTrace       *trace,
 
   if (p != end)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, NULL,
-                      "%" G_GSIZE_FORMAT " trailing bytes after its %" G_GUINT64_FORMAT
-                      " events", (gsize) (end - p), n_events);
+                      "trailing bytes: %" G_GSIZE_FORMAT " left over after the chunk's %"
+                      G_GUINT64_FORMAT " events", (gsize) (end - p), n_events);
 
   jg_trace_append (trace, batch, n_batch);
   return TRUE;
@@ -1552,9 +1558,9 @@ read_events (JsonObject   *root,
   n_chunks = ((guint64) count + chunk_events - 1) / chunk_events;
   if (json_array_get_length (chunks) != n_chunks)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, "chunks",
-                      "%u chunks, but %" G_GINT64_FORMAT " events of %" G_GINT64_FORMAT
-                      " per chunk need %" G_GUINT64_FORMAT,
-                      json_array_get_length (chunks), count, chunk_events, n_chunks);
+                      "%" G_GINT64_FORMAT " events of %" G_GINT64_FORMAT " per chunk need %"
+                      G_GUINT64_FORMAT " chunks, found %u",
+                      count, chunk_events, n_chunks, json_array_get_length (chunks));
 
   for (guint i = 0; i < n_chunks; i++)
     {

@@ -659,7 +659,8 @@ jg_trace_set_machine_from_host (JgTrace *self)
   if (uname (&uts) == 0)
     kernel = g_strdup_printf ("%s %s %s", uts.sysname, uts.release, uts.machine);
 
-  machine.n_cores = g_get_num_processors ();
+  /* Configured, not online or allowed CPUs: sched_getcpu () ids are below it. */
+  machine.n_cores = (guint) MAX (sysconf (_SC_NPROCESSORS_CONF), 1);
   machine.kernel = kernel;
   machine.cpu_model = cpu_model;
   machine.hostname = g_get_host_name ();

@@ -132,7 +132,7 @@ test_metadata (void)
   g_assert_cmpstr (jg_trace_get_title (trace), ==, "The race counter");
 
   jg_trace_set_machine_from_host (trace);
-  g_assert_cmpuint (jg_trace_get_machine (trace)->n_cores, ==, g_get_num_processors ());
+  g_assert_cmpuint (jg_trace_get_machine (trace)->n_cores, >=, g_get_num_processors ());
   g_assert_nonnull (jg_trace_get_machine (trace)->kernel);
 }
 

@@ -20,6 +20,8 @@ typedef struct
 static const Command commands[] = {
   { "info", jg_cli_info, N_("Show a trace's counts, duration and metrics") },
   { "bench", jg_cli_bench, N_("Measure the probe, the trace store and the file format") },
+  { "list", jg_cli_list, N_("List the built-in scenarios") },
+  { "validate", jg_cli_validate, N_("Check scenario files") },
 };
 
 static void

@@ -16,7 +16,8 @@
 static void
 test_format_duration (void)
 {
-  assert_formats ("0 ns", jg_format_duration (0));
+  assert_formats ("0 s", jg_format_duration (0));
+  assert_formats ("1 ns", jg_format_duration (1));
   assert_formats ("950 ns", jg_format_duration (950));
   assert_formats ("1.00 µs", jg_format_duration (1000));
   assert_formats ("12.5 µs", jg_format_duration (12500));
@@ -36,6 +37,11 @@ test_format_percent_and_mean (void)
   assert_formats ("47%", jg_format_percent (0.4704));
   assert_formats ("0%", jg_format_percent (0));
   assert_formats ("100%", jg_format_percent (1));
+  assert_formats ("66%", jg_format_share (190, 290));
+  assert_formats ("<1%", jg_format_share (36, 120000));
+  assert_formats ("0%", jg_format_share (0, 120000));
+  assert_formats ("0%", jg_format_share (0, 0));
+  assert_formats ("100%", jg_format_share (5, 5));
   assert_formats ("2.90", jg_format_mean (2.9));
   assert_formats ("1.00", jg_format_mean (0.999));
   assert_formats ("0.00", jg_format_mean (NAN));

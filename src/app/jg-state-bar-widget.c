@@ -96,7 +96,7 @@ jg_state_bar_widget_query_tooltip (GtkWidget  *widget,
 
   total = jg_state_bar_total_ns (self->metrics);
   duration = jg_format_duration (self->metrics->state_ns[state]);
-  share = jg_format_percent ((double) self->metrics->state_ns[state] / (double) total);
+  share = jg_format_share (self->metrics->state_ns[state], total);
   /* Translators: a state, the time tasks spent in it and its share, e.g.
    * "Waiting for GIL: 60.0 ms (32%)" */
   text = g_strdup_printf (_("%s: %s (%s)"), jg_palette_state_label (state), duration, share);

@@ -29,6 +29,10 @@ format_3 (double      value,
 char *
 jg_format_duration (guint64 ns)
 {
+  /* "0 ns" would suggest a measurement at nanosecond scale. */
+  if (ns == 0)
+    return g_strdup (_("0 s"));
+
   if (ns < 1000)
     return g_strdup_printf (_("%u ns"), (guint) ns);
 
@@ -57,6 +61,26 @@ jg_format_percent (double fraction)
 
   /* Translators: a percentage, e.g. "47%" */
   return g_strdup_printf (_("%.0f%%"), fraction * 100.0);
+}
+
+char *
+jg_format_share (guint64 part,
+                 guint64 total)
+{
+  double fraction;
+
+  if (total == 0)
+    return jg_format_percent (0);
+
+  fraction = (double) part / (double) total;
+  if (part > 0 && fraction < 0.005)
+    {
+      /* Translators: a share too small to round to 1% but not zero */
+      /* xgettext:no-c-format */
+      return g_strdup (_("<1%"));
+    }
+
+  return jg_format_percent (fraction);
 }
 
 char *

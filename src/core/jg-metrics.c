@@ -1,6 +1,8 @@
 /* jg-metrics.c: the run's numbers from its spans. A mean count over time is
- * the summed durations divided by the wall time, so concurrency and parallelism
- * need no sweep; only the peaks do. */
+ * the summed durations divided by the wall time. Parallelism is different: a
+ * task is Running from its RUN event until it suspends, but when more such
+ * tasks than cores exist the OS time-slices them, so at any instant at most
+ * n_cores of them really execute; it is integrated as min (running, cores). */
 #define G_LOG_DOMAIN "jg-metrics"
 
 #include <string.h>
@@ -26,17 +28,28 @@ compare_edges (gconstpointer a,
   return ea->delta - eb->delta;
 }
 
+/* Sweeps @edges in time order; returns the peak level, and in *capped_ns the
+ * integral over time of min (level, cap). */
 static guint
-peak (GArray *edges)
+sweep (GArray  *edges,
+       guint    cap,
+       guint64 *capped_ns)
 {
   gint level = 0, best = 0;
+  guint64 last_ts = 0, integral = 0;
 
   g_array_sort (edges, compare_edges);
   for (guint i = 0; i < edges->len; i++)
     {
-      level += g_array_index (edges, Edge, i).delta;
+      const Edge *edge = &g_array_index (edges, Edge, i);
+
+      integral += (edge->ts - last_ts) * (guint64) MIN ((guint) level, cap);
+      last_ts = edge->ts;
+      level += edge->delta;
       best = MAX (best, level);
     }
+  if (capped_ns != NULL)
+    *capped_ns = integral;
   return (guint) best;
 }
 
@@ -147,7 +160,8 @@ jg_metrics_compute (JgMetrics *metrics,
         }
     }
 
-  metrics->cpu_ns = metrics->state_ns[JG_STATE_RUNNING];
+  metrics->max_concurrency = sweep (flight, G_MAXUINT, NULL);
+  metrics->max_parallelism = MIN (sweep (running, metrics->n_cores, &metrics->cpu_ns), metrics->n_cores);
   metrics->gil_wait_ns = metrics->state_ns[JG_STATE_GIL_WAIT];
   if (end > 0)
     {
@@ -155,8 +169,6 @@ jg_metrics_compute (JgMetrics *metrics,
       metrics->parallelism = (double) metrics->cpu_ns / (double) end;
       metrics->core_utilisation = (double) metrics->cpu_ns / ((double) end * metrics->n_cores);
     }
-  metrics->max_concurrency = peak (flight);
-  metrics->max_parallelism = peak (running);
 
   for (guint i = 0; i < JG_METRICS_MAX_CORES; i++)
     metrics->cores_used += metrics->core_busy_ns[i] > 0;

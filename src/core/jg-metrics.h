@@ -16,18 +16,18 @@ typedef struct
 {
   guint64 events;          /* events up to the time limit */
   guint64 wall_ns;         /* from the run's start (ts 0) to its end */
-  guint64 cpu_ns;          /* time spent Running, summed over tasks */
+  guint64 cpu_ns;          /* time on a CPU: Running time, at most n_cores at once */
   double  concurrency;     /* mean tasks in flight (begun, not ended) over the wall time */
-  double  parallelism;     /* mean tasks Running at once over the wall time */
+  double  parallelism;     /* mean tasks on a CPU at once (Running, at most n_cores) over the wall time */
   double  core_utilisation;/* cpu_ns / (wall_ns * n_cores) */
   guint   n_cores;         /* of the machine that recorded it */
   guint   cores_used;      /* cores on which some task ran */
   guint   max_concurrency; /* most tasks in flight at once */
-  guint   max_parallelism; /* most tasks Running at once */
+  guint   max_parallelism; /* most tasks on a CPU at once (at most n_cores) */
   guint   gil_handoffs;    /* GIL takes by a task other than its last holder */
   guint   gil_drop_requests;
   guint64 gil_wait_ns;     /* time tasks spent Waiting for the GIL */
-  guint64 state_ns[JG_N_STATES]; /* time in each state, summed over tasks (Done excluded) */
+  guint64 state_ns[JG_N_STATES]; /* time in each state, summed over tasks (Done excluded; Running uncapped) */
   guint   tasks;
   guint   tasks_ended;
   guint   tasks_failed;    /* ended with error, cancelled or crashed */

@@ -138,6 +138,32 @@ test_gil_figures (void)
   g_assert_cmpuint (m.wall_ns, ==, MS (15));
 }
 
+/* Four GIL-free tasks Running on a two-core machine: the OS time-slices them,
+ * so at most two execute at any instant. */
+static void
+test_parallelism_capped_by_cores (void)
+{
+  g_autoptr (JgTrace) trace = new_trace (4, 2);
+  g_autoptr (JgSpans) spans = jg_spans_new ();
+  JgMetrics m;
+
+  for (guint t = 0; t < 4; t++)
+    add (trace, 0, t, JG_EVENT_RUN, 0, t % 2);
+  for (guint t = 0; t < 4; t++)
+    add (trace, MS (100), t, JG_EVENT_TASK_END, 0, t % 2);
+  jg_trace_set_end_ns (trace, MS (100));
+  jg_trace_finish (trace);
+
+  jg_spans_update (spans, trace);
+  jg_metrics_compute (&m, trace, spans, G_MAXUINT64);
+  g_assert_cmpfloat_with_epsilon (m.parallelism, 2.0, 1e-9);
+  g_assert_cmpuint (m.max_parallelism, ==, 2);
+  g_assert_cmpuint (m.cpu_ns, ==, MS (200));
+  g_assert_cmpfloat_with_epsilon (m.core_utilisation, 1.0, 1e-9);
+  g_assert_cmpuint (m.state_ns[JG_STATE_RUNNING], ==, MS (400));
+  g_assert_cmpfloat_with_epsilon (m.concurrency, 4.0, 1e-9);
+}
+
 /* A live (unfinished) trace ends at its newest event. */
 static void
 test_live_wall_is_horizon (void)
@@ -162,6 +188,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/metrics/io-bound-is-concurrent-not-parallel", test_io_bound_is_concurrent_not_parallel);
   g_test_add_func ("/core/metrics/cpu-bound-in-parallel", test_cpu_bound_in_parallel);
   g_test_add_func ("/core/metrics/gil-figures", test_gil_figures);
+  g_test_add_func ("/core/metrics/parallelism-capped-by-cores", test_parallelism_capped_by_cores);
   g_test_add_func ("/core/metrics/live-wall-is-horizon", test_live_wall_is_horizon);
   return g_test_run ();
 }

@@ -12,6 +12,8 @@ int  jg_cli_info  (int argc, char **argv);
 int  jg_cli_bench (int argc, char **argv);
 int  jg_cli_list (int argc, char **argv);
 int  jg_cli_validate (int argc, char **argv);
+int  jg_cli_run (int argc, char **argv);
+int  jg_cli_recommend (int argc, char **argv);
 
 /* Parses @argv with @entries; prints the error and returns FALSE on bad options. */
 gboolean jg_cli_parse_options (const char    *command,

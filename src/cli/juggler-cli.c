@@ -22,6 +22,8 @@ static const Command commands[] = {
   { "bench", jg_cli_bench, N_("Measure the probe, the trace store and the file format") },
   { "list", jg_cli_list, N_("List the built-in scenarios") },
   { "validate", jg_cli_validate, N_("Check scenario files") },
+  { "run", jg_cli_run, N_("Run a scenario and show what it shows") },
+  { "recommend", jg_cli_recommend, N_("Recommend a concurrency model for a job") },
 };
 
 static void

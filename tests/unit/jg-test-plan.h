@@ -2,13 +2,16 @@
  * the few helpers those tests share to run a plan and read its trace. */
 #pragma once
 
+#include <glib/gstdio.h>
 #include <string.h>
 
+#include "jg-cpu.h"
 #include "jg-metrics.h"
 #include "jg-run.h"
 
 #define MS(x) ((guint64) ((x) * 1e6))
 
+/* Freed with jg_scenario_plan_free (g_autoptr (JgScenarioPlan)). */
 static inline JgScenarioPlan *
 test_plan_new (const char *id)
 {
@@ -19,35 +22,6 @@ test_plan_new (const char *id)
   plan->parameters = json_object_new ();
   return plan;
 }
-
-static inline void
-test_plan_free (JgScenarioPlan *plan)
-{
-  for (guint i = 0; i < plan->n_tasks; i++)
-    {
-      g_free (plan->tasks[i].name);
-      g_free (plan->tasks[i].steps);
-    }
-  g_free (plan->tasks);
-  for (guint i = 0; i < plan->n_locks; i++)
-    g_free (plan->locks[i].name);
-  g_free (plan->locks);
-  for (guint i = 0; i < plan->n_semaphores; i++)
-    g_free (plan->semaphores[i].name);
-  g_free (plan->semaphores);
-  for (guint i = 0; i < plan->n_queues; i++)
-    g_free (plan->queues[i].name);
-  g_free (plan->queues);
-  for (guint i = 0; i < plan->n_variables; i++)
-    g_free (plan->variables[i].name);
-  g_free (plan->variables);
-  json_object_unref (plan->parameters);
-  g_free (plan->id);
-  g_free (plan->title);
-  g_free (plan);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (JgScenarioPlan, test_plan_free)
 
 /* Returns the new task's index. */
 static inline guint
@@ -195,4 +169,75 @@ test_task_ended (JgTrace     *trace,
   if (status != NULL)
     *status = JG_END_ARG_STATUS (g_array_index (ends, JgEvent, 0).arg);
   return TRUE;
+}
+
+/* The CPU calibration is cached under XDG_CACHE_HOME: point it at a directory
+ * of our own before GLib reads it. (G_TEST_OPTION_ISOLATE_DIRS would do, but
+ * GLib 2.74 leaks the strings it replaces, which LeakSanitizer reports.) */
+static inline char *
+test_isolate_cache (void)
+{
+  char *dir = g_dir_make_tmp ("juggler-test-XXXXXX", NULL);
+
+  g_assert_nonnull (dir);
+  g_setenv ("XDG_CACHE_HOME", dir, TRUE);
+  return dir;
+}
+
+static inline void
+test_remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static inline gpointer
+test_spin_main (gpointer data)
+{
+  guint64 *iterations = data;
+
+  return GSIZE_TO_POINTER (jg_cpu_spin (*iterations, 1) | 1);
+}
+
+/* How much faster two plain threads do two pieces of work than one thread does
+ * both, right now: about 2 on an idle two-core machine, about 1 when something
+ * else holds the other core. Lets a test tell "our threads did not run in
+ * parallel" from "nothing could have". */
+static inline double
+test_machine_parallelism (void)
+{
+  guint64 iterations = (guint64) (jg_cpu_get_iterations_per_ms () * 30);
+  gint64 start, one, two;
+  GThread *a, *b;
+
+  start = g_get_monotonic_time ();
+  test_spin_main (&iterations);
+  test_spin_main (&iterations);
+  one = g_get_monotonic_time () - start;
+
+  start = g_get_monotonic_time ();
+  a = g_thread_new ("spin-a", test_spin_main, &iterations);
+  b = g_thread_new ("spin-b", test_spin_main, &iterations);
+  g_thread_join (a);
+  g_thread_join (b);
+  two = g_get_monotonic_time () - start;
+  return (double) one / (double) MAX (two, 1);
+}
+
+/* Before a timing measurement is tried again: let a passing burst of load go by. */
+static inline void
+test_back_off (guint attempt)
+{
+  g_usleep ((attempt + 1) * 300 * 1000);
 }

@@ -1,0 +1,307 @@
+/* jg-cli-run.c: `juggler-cli run SCENARIO`: runs a built-in or user scenario
+ * under a model, prints what it shows and optionally saves the trace. Ctrl+C
+ * stops the run and still prints and saves what was recorded. */
+#define G_LOG_DOMAIN "juggler-cli"
+
+#include "config.h"
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "jg-cli.h"
+#include "jg-metrics.h"
+#include "jg-run.h"
+#include "jg-scenario.h"
+#include "jg-trace-file.h"
+
+static JgScenario *
+load_scenario (const char  *name,
+               GError     **error)
+{
+  /* A path to a file if there is one, or it looks like one; else a built-in id. */
+  if (g_file_test (name, G_FILE_TEST_EXISTS) || g_str_has_suffix (name, ".json") || strchr (name, '/') != NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (name);
+
+      return jg_scenario_load (file, error);
+    }
+  return jg_scenario_find_builtin (name, error);
+}
+
+static gboolean
+parse_sets (char       **sets,
+            JsonObject  *values,
+            GError     **error)
+{
+  for (guint i = 0; sets != NULL && sets[i] != NULL; i++)
+    {
+      const char *equals = strchr (sets[i], '=');
+      g_autofree char *name = NULL;
+
+      if (equals == NULL || equals == sets[i])
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--set expects NAME=VALUE, not “%s”"), sets[i]);
+          return FALSE;
+        }
+      name = g_strndup (sets[i], equals - sets[i]);
+      /* The scenario knows each parameter's type and range and checks the text. */
+      json_object_set_string_member (values, name, equals + 1);
+    }
+  return TRUE;
+}
+
+/* Ctrl+C: watched from the start, acted on once the run exists. */
+typedef struct
+{
+  JgRun    *run;
+  gboolean  interrupted;
+} Interrupt;
+
+static gboolean
+on_interrupt (gpointer data)
+{
+  Interrupt *interrupt = data;
+
+  interrupt->interrupted = TRUE;
+  if (interrupt->run != NULL)
+    jg_run_stop (interrupt->run);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_string (JsonBuilder *builder,
+            const char  *name,
+            const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+print_json (JgRun      *run,
+            JgMetrics  *metrics,
+            const char *saved_to)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  JgTrace *trace = jg_run_get_trace (run);
+  const JgRunInfo *info = jg_trace_get_run_info (trace);
+  g_autoptr (JsonArray) marks = jg_run_dup_marks (run);
+
+  json_builder_begin_object (builder);
+  set_string (builder, "scenario", jg_trace_get_scenario_id (trace));
+  set_string (builder, "title", jg_trace_get_title (trace));
+  set_string (builder, "model", info->model);
+  json_builder_set_member_name (builder, "workers");
+  json_builder_add_int_value (builder, info->workers);
+  set_string (builder, "interpreter", info->interpreter);
+  json_builder_set_member_name (builder, "switch_interval_ms");
+  json_builder_add_double_value (builder, info->switch_interval_ms);
+  set_string (builder, "status", jg_run_status_name (jg_run_get_status (run)));
+  jg_metrics_add_to_builder (metrics, builder);
+  json_builder_set_member_name (builder, "parameters");
+  json_builder_add_value (builder, json_node_init_object (json_node_alloc (), jg_trace_get_parameters (trace)));
+  json_builder_set_member_name (builder, "results");
+  json_builder_add_value (builder, json_node_init_object (json_node_alloc (), jg_trace_get_results (trace)));
+  json_builder_set_member_name (builder, "marks");
+  json_builder_add_value (builder, json_node_init_array (json_node_alloc (), marks));
+  set_string (builder, "trace", saved_to);
+  json_builder_end_object (builder);
+
+  jg_cli_print_json (builder);
+}
+
+static char *
+join_strings (JsonArray *array)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      if (i > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, json_array_get_string_element (array, i));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+print_text (JgRun      *run,
+            JgMetrics  *metrics,
+            const char *saved_to)
+{
+  JgTrace *trace = jg_run_get_trace (run);
+  const JgRunInfo *info = jg_trace_get_run_info (trace);
+  JsonObject *results = jg_trace_get_results (trace);
+  g_autoptr (GList) members = json_object_get_members (results);
+  g_autoptr (JsonArray) marks = jg_run_dup_marks (run);
+
+  printf ("%s (%s)\n", jg_trace_get_title (trace), jg_trace_get_scenario_id (trace));
+  printf ("  %-18s %s, %u workers, %s, switch interval %.2f ms\n", _("Run"),
+          info->model, info->workers, info->interpreter, info->switch_interval_ms);
+  printf ("  %-18s %s\n", _("Status"), jg_run_status_name (jg_run_get_status (run)));
+  printf ("  %-18s %.3f s\n", _("Wall time"), metrics->wall_ns / 1e9);
+  printf ("  %-18s %.3f s\n", _("CPU time"), metrics->cpu_ns / 1e9);
+  printf ("  %-18s %.2f (peak %u)\n", _("Concurrency"), metrics->concurrency, metrics->max_concurrency);
+  printf ("  %-18s %.2f (peak %u)\n", _("Parallelism"), metrics->parallelism, metrics->max_parallelism);
+  printf ("  %-18s %u of %u\n", _("Cores used"), metrics->cores_used, metrics->n_cores);
+  printf ("  %-18s %u hand-offs, %u drop requests, %.3f s waiting\n", _("GIL"),
+          metrics->gil_handoffs, metrics->gil_drop_requests, metrics->gil_wait_ns / 1e9);
+  printf ("  %-18s %" G_GUINT64_FORMAT "\n", _("Events"), metrics->events);
+  printf ("  %-18s %u ended, %u failed\n", _("Tasks"), metrics->tasks_ended, metrics->tasks_failed);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      g_autofree char *value = NULL;
+
+      if (g_str_equal (l->data, "deadlock"))
+        continue;
+      value = json_to_string (json_object_get_member (results, l->data), FALSE);
+      printf ("  %-18s %s\n", (const char *) l->data, value);
+    }
+
+  for (guint i = 0; i < json_array_get_length (marks); i++)
+    {
+      JsonObject *mark = json_array_get_object_element (marks, i);
+      const char *kind = json_object_get_string_member (mark, "kind");
+
+      if (g_str_equal (kind, "deadlock"))
+        {
+          g_autofree char *tasks = join_strings (json_object_get_array_member (mark, "tasks"));
+          g_autofree char *locks = join_strings (json_object_get_array_member (mark, "locks"));
+
+          printf ("  %-18s %s waiting on %s, found %.0f ms after\n", _("Deadlock"), tasks, locks,
+                  json_object_get_double_member_with_default (mark, "detected_after_s", 0) * 1e3);
+        }
+      else if (g_str_equal (kind, "error"))
+        {
+          printf ("  %-18s %s: %s\n", _("Error"),
+                  json_object_get_string_member_with_default (mark, "task", "?"),
+                  json_object_get_string_member_with_default (mark, "message", ""));
+        }
+      else if (g_str_equal (kind, "lost update"))
+        {
+          printf ("  %-18s %" G_GINT64_FORMAT " seen\n", _("Lost updates"),
+                  json_object_get_int_member_with_default (mark, "count", 0));
+        }
+    }
+  if (saved_to != NULL)
+    printf ("  %-18s %s\n", _("Trace"), saved_to);
+}
+
+static int
+run_command (int        argc,
+             char     **argv,
+             Interrupt *interrupt)
+{
+  g_autofree char *model_name = NULL;
+  g_autofree char *interpreter_name = NULL;
+  g_autofree char *output = NULL;
+  g_auto (GStrv) sets = NULL;
+  gboolean as_json = FALSE;
+  gint workers = -1;
+  double switch_interval = JG_GIL_DEFAULT_INTERVAL_MS;
+  const GOptionEntry entries[] = {
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_("sequential or threads (default: the scenario's)"), N_("MODEL") },
+    { "workers", 'w', 0, G_OPTION_ARG_INT, &workers, N_("Threads in the pool (default: one per task)"), N_("N") },
+    { "interpreter", 'i', 0, G_OPTION_ARG_STRING, &interpreter_name, N_("gil, free-threaded or per-interpreter (default: gil)"), N_("MODE") },
+    { "switch-interval", 0, 0, G_OPTION_ARG_DOUBLE, &switch_interval, N_("The GIL's switch interval (default: 5)"), N_("MS") },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Set a scenario parameter (repeatable)"), N_("NAME=VALUE") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Save the trace to this .juggler file"), N_("TRACE") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print one JSON object"), NULL },
+    { NULL }
+  };
+  g_autoptr (JgScenario) scenario = NULL;
+  g_autoptr (JgScenarioPlan) plan = NULL;
+  g_autoptr (JsonObject) values = json_object_new ();
+  g_autoptr (JgRun) run = NULL;
+  g_autoptr (JgSpans) spans = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *saved_to = NULL;
+  JgRunOptions options;
+  JgRunStatus status;
+  JgMetrics metrics;
+
+  if (!jg_cli_parse_options ("run", "SCENARIO",
+                             _("Run a scenario (a built-in id or a .json file) and show what it shows: "
+                               "wall and CPU time, concurrency, parallelism, the GIL's hand-offs and the "
+                               "scenario's own results. Ctrl+C stops it and keeps what was recorded."),
+                             entries, &argc, &argv))
+    return EXIT_FAILURE;
+  if (argc != 2)
+    return jg_cli_fail ("run", "%s", _("expected exactly one SCENARIO (see --help; `juggler-cli list` names them)"));
+
+  jg_run_options_init (&options);
+  options.switch_interval_ms = switch_interval;
+  if (model_name != NULL && !jg_model_from_name (model_name, &options.model))
+    return jg_cli_fail ("run", _("unknown model “%s” (expected sequential or threads)"), model_name);
+  if (interpreter_name != NULL && !jg_interpreter_mode_from_name (interpreter_name, &options.interpreter))
+    return jg_cli_fail ("run", _("unknown interpreter “%s” (expected gil, free-threaded or per-interpreter)"),
+                        interpreter_name);
+  if (workers == 0 || workers < -1)
+    return jg_cli_fail ("run", "%s", _("--workers must be at least 1"));
+  options.workers = workers > 0 ? (guint) workers : 0;
+  if (!(switch_interval >= JG_GIL_MIN_INTERVAL_MS) || switch_interval > 1000)
+    return jg_cli_fail ("run", "%s", _("--switch-interval must be between 0.001 and 1000 ms"));
+
+  scenario = load_scenario (argv[1], &error);
+  if (scenario == NULL)
+    return jg_cli_fail ("run", "%s", error->message);
+  /* Without --model, the scenario's own default, if it is one of ours. */
+  if (model_name == NULL && jg_scenario_get_default_model (scenario) != NULL)
+    jg_model_from_name (jg_scenario_get_default_model (scenario), &options.model);
+  if (!parse_sets (sets, values, &error))
+    return jg_cli_fail ("run", "%s", error->message);
+  plan = jg_scenario_instantiate (scenario, values, &error);
+  if (plan == NULL)
+    return jg_cli_fail ("run", "%s", error->message);
+
+  run = jg_run_new (plan, &options);
+  jg_run_set_definition (run, jg_scenario_get_definition (scenario));
+  if (!jg_run_start (run, &error))
+    return jg_cli_fail ("run", "%s", error->message);
+
+  interrupt->run = run;
+  if (interrupt->interrupted)
+    jg_run_stop (run);
+  status = jg_run_wait (run);
+  interrupt->run = NULL;
+
+  spans = jg_spans_new ();
+  jg_spans_update (spans, jg_run_get_trace (run));
+  jg_metrics_compute (&metrics, jg_run_get_trace (run), spans, G_MAXUINT64);
+
+  if (output != NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (output);
+
+      if (!jg_trace_file_save (jg_run_get_trace (run), file, NULL, &error))
+        return jg_cli_fail ("run", "%s", error->message);
+      saved_to = g_file_get_path (file);
+    }
+
+  if (as_json)
+    print_json (run, &metrics, saved_to);
+  else
+    print_text (run, &metrics, saved_to);
+
+  return status == JG_RUN_FAILED ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+int
+jg_cli_run (int    argc,
+            char **argv)
+{
+  Interrupt interrupt = { NULL, FALSE };
+  guint source = g_unix_signal_add (SIGINT, on_interrupt, &interrupt);
+  int status = run_command (argc, argv, &interrupt);
+
+  g_source_remove (source);
+  return status;
+}

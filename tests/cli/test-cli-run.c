@@ -1,0 +1,353 @@
+/* test-cli-run.c: `juggler-cli run` as a user runs it: the real binary on the
+ * built-in scenarios and on a file of one's own, its JSON summary, the saved
+ * trace, Ctrl+C, and clear failures. */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+
+#include "jg-trace-file.h"
+
+static char *tmp_dir;
+static char *cache_dir;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_free (result->out);
+  g_free (result->err);
+}
+
+static GSubprocess *
+spawn_cli (const char * const *arguments)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *cli = g_getenv ("JUGGLER_CLI");
+  GSubprocess *process;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (args, (char *) cli);
+  for (guint i = 0; arguments[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) arguments[i]);
+  g_ptr_array_add (args, NULL);
+
+  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache_dir, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static Result
+finish_cli (GSubprocess *process)
+{
+  g_autoptr (GError) error = NULL;
+  Result result = { 0 };
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  result.status = g_subprocess_get_exit_status (process);
+  return result;
+}
+
+static Result
+run_cli (const char *first,
+         ...)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  process = spawn_cli ((const char * const *) args->pdata);
+  return finish_cli (process);
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* The race counter: the summary carries what the issue lists, and the lock
+ * makes the count exact. */
+static void
+test_json_summary (void)
+{
+  const char * const members[] = {
+    "scenario", "model", "workers", "wall_s", "cpu_s", "concurrency", "parallelism", "gil_handoffs",
+    "gil_wait_s", "events", "cores_used", "results", "marks",
+  };
+  Result racy = run_cli ("run", "race-counter", "--set", "tasks=4", "--set", "increments=50", "--json", NULL);
+  Result locked = run_cli ("run", "race-counter", "--set", "tasks=4", "--set", "increments=50",
+                           "--set", "lock=true", "--json", NULL);
+  g_autoptr (JsonObject) summary = NULL;
+  g_autoptr (JsonObject) locked_summary = NULL;
+  JsonObject *results;
+
+  g_assert_cmpint (racy.status, ==, 0);
+  g_assert_cmpint (locked.status, ==, 0);
+  summary = parse_object (racy.out);
+  locked_summary = parse_object (locked.out);
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    g_assert_true (json_object_has_member (summary, members[i]));
+  g_assert_cmpstr (json_object_get_string_member (summary, "scenario"), ==, "race-counter");
+  g_assert_cmpstr (json_object_get_string_member (summary, "model"), ==, "threads");
+  g_assert_cmpint (json_object_get_int_member (summary, "workers"), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "completed");
+  g_assert_cmpint (json_object_get_int_member (summary, "events"), >, 0);
+
+  results = json_object_get_object_member (summary, "results");
+  g_assert_cmpint (json_object_get_int_member (results, "expected"), ==, 200);
+  g_assert_cmpint (json_object_get_int_member (results, "counter"), <=, 200);
+  results = json_object_get_object_member (locked_summary, "results");
+  g_assert_cmpint (json_object_get_int_member (results, "counter"), ==, 200);
+
+  result_clear (&racy);
+  result_clear (&locked);
+}
+
+/* The deadlock scenario deadlocks, is marked with its tasks and locks, and the
+ * program still ends with a summary. */
+static void
+test_deadlock (void)
+{
+  Result r = run_cli ("run", "deadlock", "--set", "hold=20", "--json", NULL);
+  g_autoptr (JsonObject) summary = NULL;
+  JsonArray *marks;
+  JsonObject *mark;
+
+  g_assert_cmpint (r.status, ==, 0);
+  summary = parse_object (r.out);
+  g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "deadlocked");
+  marks = json_object_get_array_member (summary, "marks");
+  g_assert_cmpuint (json_array_get_length (marks), ==, 1);
+  mark = json_array_get_object_element (marks, 0);
+  g_assert_cmpstr (json_object_get_string_member (mark, "kind"), ==, "deadlock");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (mark, "tasks")), ==, 2);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (mark, "locks")), ==, 2);
+  g_assert_cmpfloat (json_object_get_double_member (mark, "detected_after_s"), <, 1.0);
+
+  result_clear (&r);
+}
+
+/* -o saves a trace that loads back with the same events and results. */
+static void
+test_save_trace (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "downloads.juggler", NULL);
+  Result r = run_cli ("run", "downloads", "--set", "downloads=4", "--set", "latency=20", "--workers", "2",
+                      "-o", path, "--json", NULL);
+  g_autoptr (JsonObject) summary = NULL;
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (JgTrace) trace = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (r.status, ==, 0);
+  summary = parse_object (r.out);
+  g_assert_cmpstr (json_object_get_string_member (summary, "trace"), ==, path);
+  g_assert_cmpint (json_object_get_int_member (summary, "workers"), ==, 2);
+
+  trace = jg_trace_file_load (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (jg_trace_get_n_events (trace), ==, json_object_get_int_member (summary, "events"));
+  g_assert_cmpstr (jg_trace_get_scenario_id (trace), ==, "downloads");
+  g_assert_cmpstr (jg_trace_get_run_info (trace)->model, ==, "threads");
+  g_assert_cmpuint (jg_trace_get_n_tasks (trace), ==, 4);
+
+  result_clear (&r);
+}
+
+/* A scenario file of one's own runs by path; the text output names what matters. */
+static void
+test_user_file (void)
+{
+  static const char scenario[] =
+    "{\n"
+    "  \"id\": \"mine\",\n"
+    "  \"title\": \"My workload\",\n"
+    "  \"idea\": \"Two requests and some parsing.\",\n"
+    "  \"seed\": \"mine\",\n"
+    "  \"models\": [\"threads\", \"sequential\"],\n"
+    "  \"default_model\": \"sequential\",\n"
+    "  \"parameters\": [],\n"
+    "  \"tasks\": [\n"
+    "    { \"name\": \"Request {i}\", \"count\": 2,\n"
+    "      \"steps\": [ { \"op\": \"io\", \"kind\": \"sleep\", \"ms\": 10 }, { \"op\": \"cpu\", \"ms\": 2 } ] }\n"
+    "  ]\n"
+    "}\n";
+  g_autofree char *path = g_build_filename (tmp_dir, "mine.json", NULL);
+  Result r;
+
+  g_assert_true (g_file_set_contents (path, scenario, -1, NULL));
+  r = run_cli ("run", path, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "My workload"));
+  g_assert_nonnull (strstr (r.out, "sequential"));
+  g_assert_nonnull (strstr (r.out, "Parallelism"));
+  g_assert_nonnull (strstr (r.out, "completed"));
+  result_clear (&r);
+}
+
+static void
+ignore_sigint (gpointer data)
+{
+  /* An interrupt that lands before juggler-cli watches for it is lost, not fatal. */
+  signal (SIGINT, SIG_IGN);
+}
+
+static void
+on_exited (GObject      *process,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (process), result, NULL);
+  *(gboolean *) data = TRUE;
+}
+
+/* Ctrl+C stops a long run at once and still prints what was recorded. */
+static void
+test_interrupt (void)
+{
+  const char * const args[] = {
+    g_getenv ("JUGGLER_CLI"), "run", "sum-of-squares", "--set", "work=10000", "--json", NULL
+  };
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (JsonObject) summary = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gboolean exited = FALSE;
+  Result r = { 0 };
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache_dir, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, ignore_sigint, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, args, &error);
+  g_assert_no_error (error);
+  g_subprocess_wait_async (process, NULL, on_exited, &exited);
+
+  /* Interrupt until it has been heard: the first may come before the handler. */
+  g_usleep (200 * 1000);
+  while (!exited && g_get_monotonic_time () - start < 30 * G_USEC_PER_SEC)
+    {
+      g_subprocess_send_signal (process, SIGINT);
+      for (guint i = 0; i < 20 && !exited; i++)
+        {
+          g_usleep (10 * 1000);
+          g_main_context_iteration (NULL, FALSE);
+        }
+    }
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &r.out, &r.err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  r.status = g_subprocess_get_exit_status (process);
+  g_test_message ("interrupted run returned after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+
+  g_assert_cmpint (r.status, ==, 0);
+  summary = parse_object (r.out);
+  g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "stopped");
+  g_assert_cmpint (json_object_get_int_member (summary, "events"), >, 0);
+  /* Well before the 40 s of work it was asked to do. */
+  g_assert_cmpfloat (json_object_get_double_member (summary, "wall_s"), <, 10.0);
+  result_clear (&r);
+}
+
+static void
+test_errors (void)
+{
+  Result unknown = run_cli ("run", "no-such-scenario", NULL);
+  Result bad_param = run_cli ("run", "downloads", "--set", "bogus=1", NULL);
+  Result bad_value = run_cli ("run", "downloads", "--set", "downloads", NULL);
+  Result bad_model = run_cli ("run", "downloads", "--model", "fibers", NULL);
+  Result bad_interp = run_cli ("run", "downloads", "--interpreter", "jython", NULL);
+  Result no_arg = run_cli ("run", NULL);
+
+  g_assert_cmpint (unknown.status, !=, 0);
+  g_assert_nonnull (strstr (unknown.err, "no-such-scenario"));
+  g_assert_cmpint (bad_param.status, !=, 0);
+  g_assert_nonnull (strstr (bad_param.err, "bogus"));
+  g_assert_cmpint (bad_value.status, !=, 0);
+  g_assert_nonnull (strstr (bad_value.err, "NAME=VALUE"));
+  g_assert_cmpint (bad_model.status, !=, 0);
+  g_assert_nonnull (strstr (bad_model.err, "fibers"));
+  g_assert_cmpint (bad_interp.status, !=, 0);
+  g_assert_nonnull (strstr (bad_interp.err, "jython"));
+  g_assert_cmpint (no_arg.status, !=, 0);
+
+  result_clear (&unknown);
+  result_clear (&bad_param);
+  result_clear (&bad_value);
+  result_clear (&bad_model);
+  result_clear (&bad_interp);
+  result_clear (&no_arg);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("juggler-cli-run-XXXXXX", &error);
+  g_assert_no_error (error);
+  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
+
+  g_test_add_func ("/cli/run/json-summary", test_json_summary);
+  g_test_add_func ("/cli/run/deadlock", test_deadlock);
+  g_test_add_func ("/cli/run/save-trace", test_save_trace);
+  g_test_add_func ("/cli/run/user-file", test_user_file);
+  g_test_add_func ("/cli/run/interrupt", test_interrupt);
+  g_test_add_func ("/cli/run/errors", test_errors);
+
+  status = g_test_run ();
+
+  remove_tree (tmp_dir);
+  g_free (cache_dir);
+  g_free (tmp_dir);
+  return status;
+}

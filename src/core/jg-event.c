@@ -19,6 +19,7 @@ static const char * const kind_names[] = {
   [JG_EVENT_LOCK_RELEASE] = "lock-release",
   [JG_EVENT_COUNTER] = "counter",
   [JG_EVENT_MARK] = "mark",
+  [JG_EVENT_CPU_TIME] = "cpu-time",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (kind_names) == JG_EVENT_N_KINDS);
 
@@ -117,6 +118,7 @@ jg_event_arg_is_valid (JgEventKind kind,
     case JG_EVENT_LOCK_RELEASE:
     case JG_EVENT_COUNTER:
     case JG_EVENT_MARK:
+    case JG_EVENT_CPU_TIME:
       return TRUE;
     case JG_EVENT_N_KINDS:
     default:

@@ -40,6 +40,8 @@ typedef enum
   JG_EVENT_LOCK_RELEASE,     /* arg: lock id (an interned string) */
   JG_EVENT_COUNTER,          /* task: counter lane; arg: the sampled value */
   JG_EVENT_MARK,             /* arg: an interned string ("lost update", "deadlock", ...) */
+  JG_EVENT_CPU_TIME,         /* just before a Running task leaves the CPU; arg: the thread CPU
+                              * time (µs) it really got while Running, from CLOCK_THREAD_CPUTIME_ID */
   JG_EVENT_N_KINDS
 } JgEventKind;
 

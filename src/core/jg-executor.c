@@ -102,7 +102,7 @@ jg_executor_run_task (JgThreadState    *ts,
     status = JG_END_ERROR;
   /* The task is done before its thread lets the GIL go: the next holder's RUN
    * never overlaps this task's last Running span. */
-  jg_probe_emit (ts->probe, task_lane, JG_EVENT_TASK_END, JG_END_ARG (status, 0));
+  jg_probe_emit_leave (ts->probe, task_lane, JG_EVENT_TASK_END, JG_END_ARG (status, 0));
   jg_thread_state_leave (ts);
 
   if (local_error != NULL)

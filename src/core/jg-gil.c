@@ -124,7 +124,7 @@ jg_gil_take (JgGil   *self,
 
   if (self->locked)
     {
-      jg_probe_emit (probe, task, JG_EVENT_SUSPEND, JG_SUSPEND_GIL);
+      jg_probe_emit_leave (probe, task, JG_EVENT_SUSPEND, JG_SUSPEND_GIL);
 
       /* The wait restarts with a full interval after every wake-up, as CPython's
        * COND_TIMED_WAIT does: being woken by someone else's drop is not a timeout. */
@@ -174,7 +174,7 @@ jg_gil_take (JgGil   *self,
   /* A pending request was meant for the previous holder. */
   g_atomic_int_set (&self->drop_request, FALSE);
 
-  jg_probe_emit (probe, task, JG_EVENT_RUN, 0);
+  jg_probe_emit_run (probe, task);
   g_mutex_unlock (&self->mutex);
   return TRUE;
 }
@@ -246,7 +246,7 @@ jg_gil_handle_drop_request (JgGil   *self,
     return TRUE;
 
   /* _Py_HandlePending: give another thread a chance, then take it back. */
-  jg_probe_emit (probe, task, JG_EVENT_SUSPEND, JG_SUSPEND_GIL);
+  jg_probe_emit_leave (probe, task, JG_EVENT_SUSPEND, JG_SUSPEND_GIL);
   jg_gil_drop (self, probe, task, JG_GIL_DROP_INTERVAL);
   return jg_gil_take (self, probe, task);
 }

@@ -178,7 +178,7 @@ acquire (JgThreadState  *ts,
 
   if (gil == NULL)
     {
-      jg_probe_emit (ts->probe, ts->task, JG_EVENT_RUN, 0);
+      jg_probe_emit_run (ts->probe, ts->task);
       return TRUE;
     }
 
@@ -236,7 +236,7 @@ jg_thread_state_allow_threads (JgThreadState   *ts,
 {
   g_return_if_fail (ts != NULL);
 
-  jg_probe_emit (ts->probe, ts->task, JG_EVENT_SUSPEND, reason);
+  jg_probe_emit_leave (ts->probe, ts->task, JG_EVENT_SUSPEND, reason);
   if (ts->holds_gil)
     {
       jg_gil_drop (ts->interp->gil, ts->probe, ts->task, JG_GIL_DROP_IO);

@@ -1,8 +1,9 @@
 /* jg-metrics.c: the run's numbers from its spans. A mean count over time is
  * the summed durations divided by the wall time. Parallelism is different: a
  * task is Running from its RUN event until it suspends, but when more such
- * tasks than cores exist the OS time-slices them, so at any instant at most
- * n_cores of them really execute; it is integrated as min (running, cores). */
+ * tasks than free cores exist the OS time-slices them. So it counts the CPU
+ * time each Running span really got (CPU_TIME events); for spans recorded
+ * without it (imported traces), min (running, cores) integrated over time. */
 #define G_LOG_DOMAIN "jg-metrics"
 
 #include <string.h>
@@ -95,6 +96,8 @@ jg_metrics_compute (JgMetrics *metrics,
 {
   g_autoptr (GArray) flight = g_array_new (FALSE, FALSE, sizeof (Edge));
   g_autoptr (GArray) running = g_array_new (FALSE, FALSE, sizeof (Edge));
+  g_autoptr (GArray) unmeasured = g_array_new (FALSE, FALSE, sizeof (Edge));
+  guint64 measured_ns = 0, unmeasured_ns = 0;
   const JgMachineInfo *machine;
   guint64 end, in_flight_ns = 0;
   const JgGilSpan *gil;
@@ -153,15 +156,31 @@ jg_metrics_compute (JgMetrics *metrics,
           metrics->state_ns[span->state] += length;
           if (span->state == JG_STATE_RUNNING)
             {
+              guint64 on_cpu = length;
+
               add_interval (running, span->start, span_end);
+              if (span->flags & JG_SPAN_CPU_MEASURED)
+                {
+                  guint64 whole = span->end - span->start;
+
+                  /* The share of the measured CPU time that falls before the limit. */
+                  on_cpu = whole > 0 ? MIN ((guint64) span->cpu_us * 1000, whole) * length / whole : 0;
+                  measured_ns += on_cpu;
+                }
+              else
+                {
+                  add_interval (unmeasured, span->start, span_end);
+                }
               if (span->cpu >= 0 && span->cpu < JG_METRICS_MAX_CORES)
-                metrics->core_busy_ns[span->cpu] += length;
+                metrics->core_busy_ns[span->cpu] += on_cpu;
             }
         }
     }
 
   metrics->max_concurrency = sweep (flight, G_MAXUINT, NULL);
-  metrics->max_parallelism = MIN (sweep (running, metrics->n_cores, &metrics->cpu_ns), metrics->n_cores);
+  metrics->max_parallelism = MIN (sweep (running, G_MAXUINT, NULL), metrics->n_cores);
+  sweep (unmeasured, metrics->n_cores, &unmeasured_ns);
+  metrics->cpu_ns = measured_ns + unmeasured_ns;
   metrics->gil_wait_ns = metrics->state_ns[JG_STATE_GIL_WAIT];
   if (end > 0)
     {

@@ -16,9 +16,10 @@ typedef struct
 {
   guint64 events;          /* events up to the time limit */
   guint64 wall_ns;         /* from the run's start (ts 0) to its end */
-  guint64 cpu_ns;          /* time on a CPU: Running time, at most n_cores at once */
+  guint64 cpu_ns;          /* time on a CPU: measured CPU time of Running spans (else Running
+                            * time, at most n_cores at once) */
   double  concurrency;     /* mean tasks in flight (begun, not ended) over the wall time */
-  double  parallelism;     /* mean tasks on a CPU at once (Running, at most n_cores) over the wall time */
+  double  parallelism;     /* mean tasks on a CPU at once: cpu_ns / wall_ns */
   double  core_utilisation;/* cpu_ns / (wall_ns * n_cores) */
   guint   n_cores;         /* of the machine that recorded it */
   guint   cores_used;      /* cores on which some task ran */

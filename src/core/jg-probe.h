@@ -26,6 +26,8 @@ struct _JgProbe
   guint32  worker;
   guint32  stalls;        /* times the ring was full */
   gpointer owner;         /* the recorder, woken when the ring fills */
+  guint64  run_cpu_ns;    /* the thread's CPU clock at the last RUN */
+  gboolean running;       /* a RUN was emitted and not yet left */
   char     pad0[64];
 
   /* Written by the collector only. */
@@ -57,6 +59,41 @@ jg_probe_emit (JgProbe     *probe,
   event->cpu = (gint16) sched_getcpu ();
   event->arg = arg;
   __atomic_store_n (&probe->head, head + 1, __ATOMIC_RELEASE);
+}
+
+/* A task starts running on this thread. Notes the thread's CPU clock so that
+ * leaving can tell how much CPU the task really got: a thread the OS
+ * time-slices with others is Running without running all the time. A RUN
+ * while already running (a free GIL retaken after GIL-free C code) continues
+ * the same Running span, so it keeps the first mark. */
+static inline void
+jg_probe_emit_run (JgProbe *probe,
+                   guint32  task)
+{
+  if (!probe->running)
+    {
+      probe->run_cpu_ns = jg_clock_thread_cpu_ns ();
+      probe->running = TRUE;
+    }
+  jg_probe_emit (probe, task, JG_EVENT_RUN, 0);
+}
+
+/* Emits a state change that may take the running task off the CPU (SUSPEND,
+ * TASK_END), preceded by CPU_TIME when the task was Running. */
+static inline void
+jg_probe_emit_leave (JgProbe     *probe,
+                     guint32      task,
+                     JgEventKind  kind,
+                     guint32      arg)
+{
+  if (probe->running)
+    {
+      guint64 used_us = (jg_clock_thread_cpu_ns () - probe->run_cpu_ns) / 1000;
+
+      probe->running = FALSE;
+      jg_probe_emit (probe, task, JG_EVENT_CPU_TIME, (guint32) MIN (used_us, G_MAXUINT32));
+    }
+  jg_probe_emit (probe, task, kind, arg);
 }
 
 G_END_DECLS

@@ -159,7 +159,7 @@ enter_state (TaskTrack     *track,
   span.state = state;
   span.reason = reason;
   span.flags = JG_SPAN_OPEN;
-  span.padding = 0;
+  span.cpu_us = 0;
   g_array_append_val (track->spans, span);
 }
 
@@ -279,6 +279,7 @@ consume (JgSpans       *self,
     case JG_EVENT_TASK_END:
     case JG_EVENT_RUN:
     case JG_EVENT_SUSPEND:
+    case JG_EVENT_CPU_TIME:
       break;
     default:
       return; /* I/O, locks, counters and marks carry detail, not state */
@@ -295,6 +296,21 @@ consume (JgSpans       *self,
 
   switch (event->kind)
     {
+    case JG_EVENT_CPU_TIME:
+      {
+        JgSpan *last = last_span (track);
+
+        /* It belongs to the Running span the task is about to leave. */
+        if (last != NULL && (last->flags & JG_SPAN_OPEN) && last->state == JG_STATE_RUNNING)
+          {
+            last->cpu_us = event->arg;
+            last->flags |= JG_SPAN_CPU_MEASURED;
+          }
+        else
+          self->anomalies++;
+      }
+      break;
+
     case JG_EVENT_TASK_BEGIN:
       if (track->began)
         {

@@ -26,7 +26,8 @@ typedef enum
   JG_N_STATES
 } JgTaskState;
 
-#define JG_SPAN_OPEN 0x1 /* still growing: the task has not left this state yet */
+#define JG_SPAN_OPEN         0x1 /* still growing: the task has not left this state yet */
+#define JG_SPAN_CPU_MEASURED 0x2 /* Running, and cpu_us says how much CPU it really got */
 
 typedef struct
 {
@@ -36,8 +37,8 @@ typedef struct
   gint16  cpu;    /* the core at the state's start, -1 if unknown */
   guint8  state;  /* JgTaskState */
   guint8  reason; /* JgSuspendReason for waits, JgEndStatus for Done, 0 otherwise */
-  guint32 flags;  /* JG_SPAN_OPEN */
-  guint32 padding;
+  guint32 flags;  /* JG_SPAN_OPEN, JG_SPAN_CPU_MEASURED */
+  guint32 cpu_us; /* Running: thread CPU time it got (µs), if measured */
 } JgSpan;
 
 typedef struct

@@ -164,6 +164,37 @@ test_parallelism_capped_by_cores (void)
   g_assert_cmpfloat_with_epsilon (m.concurrency, 4.0, 1e-9);
 }
 
+/* Two threads Running for 100 ms that shared one core (the other was busy
+ * elsewhere): the measured CPU time says parallelism 1, not 2. */
+static void
+test_measured_cpu_time (void)
+{
+  g_autoptr (JgTrace) trace = new_trace (2, 2);
+  g_autoptr (JgSpans) spans = jg_spans_new ();
+  JgMetrics m;
+
+  for (guint t = 0; t < 2; t++)
+    add (trace, 0, t, JG_EVENT_RUN, 0, 0);
+  for (guint t = 0; t < 2; t++)
+    {
+      add (trace, MS (100), t, JG_EVENT_CPU_TIME, 50000, 0);
+      add (trace, MS (100), t, JG_EVENT_TASK_END, 0, 0);
+    }
+  jg_trace_set_end_ns (trace, MS (100));
+  jg_trace_finish (trace);
+
+  jg_spans_update (spans, trace);
+  jg_metrics_compute (&m, trace, spans, G_MAXUINT64);
+  g_assert_cmpuint (m.cpu_ns, ==, MS (100));
+  g_assert_cmpfloat_with_epsilon (m.parallelism, 1.0, 1e-9);
+  g_assert_cmpuint (m.core_busy_ns[0], ==, MS (100));
+  g_assert_cmpuint (m.cores_used, ==, 1);
+
+  /* Half-way, half of each span's CPU time counts. */
+  jg_metrics_compute (&m, trace, spans, MS (50));
+  g_assert_cmpuint (m.cpu_ns, ==, MS (50));
+}
+
 /* A live (unfinished) trace ends at its newest event. */
 static void
 test_live_wall_is_horizon (void)
@@ -189,6 +220,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/metrics/cpu-bound-in-parallel", test_cpu_bound_in_parallel);
   g_test_add_func ("/core/metrics/gil-figures", test_gil_figures);
   g_test_add_func ("/core/metrics/parallelism-capped-by-cores", test_parallelism_capped_by_cores);
+  g_test_add_func ("/core/metrics/measured-cpu-time", test_measured_cpu_time);
   g_test_add_func ("/core/metrics/live-wall-is-horizon", test_live_wall_is_horizon);
   return g_test_run ();
 }

@@ -212,6 +212,55 @@ test_live_visibility (void)
 }
 
 static void
+burn_cpu_ms (guint ms)
+{
+  guint64 start = jg_clock_thread_cpu_ns ();
+  volatile guint64 x = 0;
+
+  while (jg_clock_thread_cpu_ns () - start < (guint64) ms * 1000000)
+    x++;
+}
+
+/* Leaving Running says how much CPU the task really got; leaving another
+ * state says nothing extra. */
+static void
+test_cpu_time_on_leave (void)
+{
+  g_autoptr (JgTrace) trace = jg_trace_new ();
+  g_autoptr (JgRecorder) recorder = jg_recorder_new (trace);
+  JgProbe *probe;
+  const JgEvent *e;
+
+  jg_recorder_start (recorder);
+  probe = jg_recorder_open_probe (recorder, 0);
+  jg_probe_emit_run (probe, 5);
+  burn_cpu_ms (10);
+  jg_probe_emit_run (probe, 5); /* still the same Running span */
+  burn_cpu_ms (10);
+  jg_probe_emit_leave (probe, 5, JG_EVENT_SUSPEND, JG_SUSPEND_IO);
+  g_usleep (20000); /* off CPU: not counted */
+  jg_probe_emit_leave (probe, 5, JG_EVENT_SUSPEND, JG_SUSPEND_GIL);
+  jg_probe_emit_run (probe, 5);
+  jg_probe_emit_leave (probe, 5, JG_EVENT_TASK_END, 0);
+  jg_recorder_close_probe (recorder, probe);
+  jg_recorder_stop (recorder);
+
+  g_assert_cmpuint (jg_trace_get_n_events (trace), ==, 8);
+  g_assert_cmpuint (jg_trace_get_event (trace, 1)->kind, ==, JG_EVENT_RUN);
+  e = jg_trace_get_event (trace, 2);
+  g_assert_cmpuint (e->kind, ==, JG_EVENT_CPU_TIME);
+  g_assert_cmpuint (e->task, ==, 5);
+  g_assert_cmpuint (e->arg, >=, 20000);
+  g_assert_cmpuint (e->arg, <, 20000 + 15000);
+  g_assert_cmpuint (jg_trace_get_event (trace, 3)->kind, ==, JG_EVENT_SUSPEND);
+  g_assert_cmpuint (jg_trace_get_event (trace, 4)->kind, ==, JG_EVENT_SUSPEND);
+  g_assert_cmpuint (jg_trace_get_event (trace, 5)->kind, ==, JG_EVENT_RUN);
+  g_assert_cmpuint (jg_trace_get_event (trace, 6)->kind, ==, JG_EVENT_CPU_TIME);
+  g_assert_cmpuint (jg_trace_get_event (trace, 6)->arg, <, 5000);
+  g_assert_cmpuint (jg_trace_get_event (trace, 7)->kind, ==, JG_EVENT_TASK_END);
+}
+
+static void
 test_push (void)
 {
   g_autoptr (JgTrace) trace = jg_trace_new ();
@@ -243,6 +292,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/probe/threads-lossless-and-live", test_threads_lossless_and_live);
   g_test_add_func ("/core/probe/per-thread-order", test_per_thread_order);
   g_test_add_func ("/core/probe/live-visibility", test_live_visibility);
+  g_test_add_func ("/core/probe/cpu-time-on-leave", test_cpu_time_on_leave);
   g_test_add_func ("/core/probe/push", test_push);
   return g_test_run ();
 }

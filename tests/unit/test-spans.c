@@ -215,6 +215,29 @@ test_anomalies_counted (void)
 }
 
 static void
+test_cpu_time_on_running_span (void)
+{
+  g_autoptr (JgTrace) trace = jg_trace_new ();
+  g_autoptr (JgSpans) spans = jg_spans_new ();
+  const JgSpan *s;
+  guint n;
+
+  jg_trace_add_task (trace, "A", JG_LANE_NONE);
+  add (trace, MS (0), 0, JG_EVENT_RUN, 0, 0);
+  add (trace, MS (10), 0, JG_EVENT_CPU_TIME, 4000, 0);
+  add (trace, MS (10), 0, JG_EVENT_SUSPEND, JG_SUSPEND_IO, 0);
+  add (trace, MS (12), 0, JG_EVENT_CPU_TIME, 1, 0); /* not Running: an anomaly */
+  jg_spans_update (spans, trace);
+
+  s = jg_spans_get_task_spans (spans, 0, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_true (s[0].flags & JG_SPAN_CPU_MEASURED);
+  g_assert_cmpuint (s[0].cpu_us, ==, 4000);
+  g_assert_false (s[1].flags & JG_SPAN_CPU_MEASURED);
+  g_assert_cmpuint (jg_spans_get_n_anomalies (spans), ==, 1);
+}
+
+static void
 test_reasons_map_to_states (void)
 {
   g_assert_cmpint (jg_task_state_for_reason (JG_SUSPEND_GIL), ==, JG_STATE_GIL_WAIT);
@@ -234,6 +257,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/spans/incremental-matches-whole", test_incremental_matches_whole);
   g_test_add_func ("/core/spans/open-span-follows-horizon", test_open_span_follows_horizon);
   g_test_add_func ("/core/spans/anomalies-counted", test_anomalies_counted);
+  g_test_add_func ("/core/spans/cpu-time-on-running-span", test_cpu_time_on_running_span);
   g_test_add_func ("/core/spans/reasons-map-to-states", test_reasons_map_to_states);
   return g_test_run ();
 }

@@ -672,7 +672,7 @@ static const BadCase bad_cases[] = {
   { "task-range", EV (10, 77, 0, JG_EVENT_RUN, 0, 0), .code = INVALID, .fragment = "events.chunks[0]: event 0: task 77 out of range (the trace has 2 tasks)" },
   { "task-too-wide", .chunk_hex = "0a808080801000000000", .count = 1, .code = INVALID, .fragment = "task 4294967296 out of range" },
   { "worker-range", EV (10, 0, 5, JG_EVENT_RUN, 0, 0), .code = INVALID, .fragment = "worker 5 out of range (the trace has 1 workers)" },
-  { "kind-range", EV (10, 0, 0, JG_EVENT_N_KINDS, 0, 0), .code = INVALID, .fragment = "kind 15 out of range" },
+  { "kind-range", EV (10, 0, 0, JG_EVENT_N_KINDS, 0, 0), .code = INVALID, .fragment = "kind 16 out of range" },
   { "kind-too-wide", .chunk_hex = "0a0000f0a2040000", .count = 1, .code = INVALID, .fragment = "kind 70000 out of range" },
   { "counter-range", EV (10, 1, 0, JG_EVENT_COUNTER, 0, 7), .code = INVALID, .fragment = "counter 1 out of range (the trace has 1 counters)" },
   { "arg-invalid", EV (10, 0, 0, JG_EVENT_SUSPEND, 0, 99), .code = INVALID, .fragment = "arg 99 is not valid for a suspend event" },

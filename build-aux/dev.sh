@@ -42,7 +42,7 @@ case "$command" in
       echo "No display found (DISPLAY / WAYLAND_DISPLAY are unset): run this from a desktop session." >&2
       exit 1
     fi
-    GSETTINGS_SCHEMA_DIR="$build/data" exec "$build/src/app/juggler" "$@"
+    exec meson devenv -C "$build" -w "$PWD" "$build/src/app/juggler" "$@"
     ;;
   test)
     install_missing

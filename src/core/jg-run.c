@@ -553,6 +553,19 @@ watch (JgRun *self)
   g_mutex_unlock (&self->lock);
 }
 
+/* Updates lost: what the expected totals miss. One stale write can wipe out
+ * several updates, so this is not the number of stale writes. */
+static gint64
+count_lost_updates (JgRun *self)
+{
+  gint64 lost = 0;
+
+  for (guint i = 0; i < self->plan->n_variables; i++)
+    if (self->plan->variables[i].expected != G_MININT64)
+      lost += ABS (self->plan->variables[i].expected - jg_sync_get_value (self->sync, i));
+  return lost;
+}
+
 static JsonObject *
 build_results (JgRun *self)
 {
@@ -581,8 +594,11 @@ build_results (JgRun *self)
           json_object_set_int_member (results, name, variable->expected);
         }
     }
+  if (n_expected > 0)
+    json_object_set_int_member (results, "lost_updates", count_lost_updates (self));
+  /* Writes based on a read that another write had already made stale. */
   if (self->plan->n_variables > 0)
-    json_object_set_int_member (results, "lost_updates", jg_sync_get_n_lost_updates (self->sync));
+    json_object_set_int_member (results, "stale_writes", jg_sync_get_n_lost_updates (self->sync));
   return results;
 }
 
@@ -642,7 +658,7 @@ finish (JgRun *self)
 {
   g_autoptr (JsonObject) results = build_results (self);
   g_autoptr (GSource) source = NULL;
-  guint lost = jg_sync_get_n_lost_updates (self->sync);
+  guint stale = jg_sync_get_n_lost_updates (self->sync);
 
   jg_recorder_stop (self->recorder);
 
@@ -657,12 +673,13 @@ finish (JgRun *self)
           json_object_set_member (results, "deadlock", json_node_init_object (json_node_alloc (), mark));
         }
     }
-  if (lost > 0)
+  if (stale > 0)
     {
       JsonObject *mark = json_object_new ();
 
       json_object_set_string_member (mark, "kind", "lost update");
-      json_object_set_int_member (mark, "count", lost);
+      json_object_set_int_member (mark, "count", count_lost_updates (self));
+      json_object_set_int_member (mark, "stale_writes", stale);
       json_array_add_object_element (self->marks, mark);
     }
   g_mutex_unlock (&self->lock);

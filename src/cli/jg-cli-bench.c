@@ -12,6 +12,7 @@
 #include "jg-cli.h"
 #include "jg-metrics.h"
 #include "jg-recorder.h"
+#include "jg-render-bench.h"
 #include "jg-trace-file.h"
 
 #define BATCH      1000
@@ -204,10 +205,12 @@ jg_cli_bench (int    argc,
   gboolean as_json = FALSE;
   gint64 n_events = 1000000;
   gint repeats = 3;
+  double live_seconds = 5.0;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print one JSON object"), NULL },
     { "events", 0, 0, G_OPTION_ARG_INT64, &n_events, N_("Events in the trace that is saved and loaded (default 1000000)"), "N" },
     { "repeats", 0, 0, G_OPTION_ARG_INT, &repeats, N_("How often to repeat each timing; the median is reported (default 3)"), "N" },
+    { "live-seconds", 0, 0, G_OPTION_ARG_DOUBLE, &live_seconds, N_("How long to record while timing live frames (default 5)"), "S" },
     { NULL }
   };
   g_autoptr (JgTrace) recorded = NULL;
@@ -218,9 +221,12 @@ jg_cli_bench (int    argc,
   g_autoptr (GFile) file = NULL;
   g_autofree double *save_s = NULL;
   g_autofree double *load_s = NULL;
-  double clock_ns, probe_ns, state_change_ns, spans_s;
+  double clock_ns, probe_ns, state_change_ns, spans_s, live_p95;
+  JgRenderBenchResult render_1m, render_10m;
+  guint64 live_events;
   guint stalls;
   guint64 events;
+  double memory_per_event;
   GStatBuf st;
 
   if (!jg_cli_parse_options ("bench", NULL,
@@ -229,8 +235,9 @@ jg_cli_bench (int    argc,
     return EXIT_FAILURE;
   if (argc != 1)
     return jg_cli_fail ("bench", "%s", _("takes no arguments (see --help)"));
-  if (n_events < 1000 || n_events > 100000000 || repeats < 1 || repeats > 100)
-    return jg_cli_fail ("bench", "%s", _("--events must be 1000 to 100000000 and --repeats 1 to 100"));
+  if (n_events < 1000 || n_events > 100000000 || repeats < 1 || repeats > 100
+      || live_seconds < 0.1 || live_seconds > 600)
+    return jg_cli_fail ("bench", "%s", _("--events must be 1000 to 100000000, --repeats 1 to 100 and --live-seconds 0.1 to 600"));
 
   clock_ns = measure_clock_ns ();
   probe_ns = measure_probe_ns (&stalls);
@@ -272,6 +279,7 @@ jg_cli_bench (int    argc,
     return jg_cli_fail ("bench", "loaded %" G_GUINT64_FORMAT " events of %" G_GUINT64_FORMAT,
                         jg_trace_get_n_events (loaded), events);
 
+  memory_per_event = (double) jg_trace_get_memory_bytes (loaded) / events;
   {
     g_autoptr (JgSpans) spans = jg_spans_new ();
     guint64 start = jg_clock_now_ns ();
@@ -284,6 +292,14 @@ jg_cli_bench (int    argc,
 
   g_unlink (path);
   g_rmdir (dir);
+  g_clear_object (&recorded);
+  g_clear_object (&loaded);
+
+  /* The canvas: full-window frames of N and 10 N events, then frames while a
+   * run records 200,000 events a second. */
+  jg_render_bench_run ((guint64) n_events, 1920, 1080, &render_1m);
+  jg_render_bench_run ((guint64) n_events * 10, 1920, 1080, &render_10m);
+  live_p95 = jg_render_bench_live_frame_ms (200000, live_seconds, &live_events);
 
   if (as_json)
     {
@@ -313,7 +329,21 @@ jg_cli_bench (int    argc,
       json_builder_set_member_name (builder, "bytes_per_event_file");
       json_builder_add_double_value (builder, (double) st.st_size / events);
       json_builder_set_member_name (builder, "bytes_per_event_memory");
-      json_builder_add_double_value (builder, (double) jg_trace_get_memory_bytes (loaded) / events);
+      json_builder_add_double_value (builder, memory_per_event);
+      json_builder_set_member_name (builder, "render_ms_1m");
+      json_builder_add_double_value (builder, render_1m.frame_ms);
+      json_builder_set_member_name (builder, "render_ms_10m");
+      json_builder_add_double_value (builder, render_10m.frame_ms);
+      json_builder_set_member_name (builder, "render_events_10m");
+      json_builder_add_int_value (builder, (gint64) render_10m.n_events);
+      json_builder_set_member_name (builder, "lod_bytes_per_event");
+      json_builder_add_double_value (builder, render_10m.lod_bytes_per_event);
+      json_builder_set_member_name (builder, "lod_build_10m_s");
+      json_builder_add_double_value (builder, render_10m.spans_s + render_10m.lod_s);
+      json_builder_set_member_name (builder, "live_frame_ms_p95");
+      json_builder_add_double_value (builder, live_p95);
+      json_builder_set_member_name (builder, "live_events");
+      json_builder_add_int_value (builder, (gint64) live_events);
       json_builder_end_object (builder);
       jg_cli_print_json (builder);
     }
@@ -327,7 +357,14 @@ jg_cli_bench (int    argc,
       printf ("%-26s %10.3f   ≤ 0.5\n", "load_1m_s", median (load_s, repeats) * 1e6 / events);
       printf ("%-26s %10.3f\n", "spans_and_metrics_1m_s", spans_s * 1e6 / events);
       printf ("%-26s %10.1f   ≤ 32\n", "bytes_per_event_file", (double) st.st_size / events);
-      printf ("%-26s %10.1f   ≤ 32\n", "bytes_per_event_memory", (double) jg_trace_get_memory_bytes (loaded) / events);
+      printf ("%-26s %10.1f   ≤ 32\n", "bytes_per_event_memory", memory_per_event);
+      printf ("%-26s %10.2f   ≤ 8 (1920×1080, %" G_GUINT64_FORMAT " events)\n", "render_ms_1m",
+              render_1m.frame_ms, render_1m.n_events);
+      printf ("%-26s %10.2f   ≤ 16 (%" G_GUINT64_FORMAT " events)\n", "render_ms_10m",
+              render_10m.frame_ms, render_10m.n_events);
+      printf ("%-26s %10.2f   ≤ 16 (%" G_GUINT64_FORMAT " events recorded live)\n", "live_frame_ms_p95",
+              live_p95, live_events);
+      printf ("%-26s %10.1f\n", "lod_bytes_per_event", render_10m.lod_bytes_per_event);
       printf ("(%" G_GUINT64_FORMAT " events recorded by %d threads on %u cores; probe stalls: %u)\n",
               events, N_THREADS, g_get_num_processors (), stalls);
     }

@@ -188,9 +188,10 @@ static void
 test_bench_json (void)
 {
   g_autoptr (JsonObject) object = NULL;
-  const char *figures[] = { "clock_ns", "probe_ns_per_event", "save_1m_s", "load_1m_s",
-                            "bytes_per_event_file", "bytes_per_event_memory" };
-  Result r = run_cli ("bench", "--json", "--events", "20000", "--repeats", "1", NULL);
+  const char *figures[] = { "clock_ns", "probe_ns_per_event", "state_change_ns", "save_1m_s", "load_1m_s",
+                            "bytes_per_event_file", "bytes_per_event_memory", "render_ms_1m",
+                            "render_ms_10m", "live_frame_ms_p95" };
+  Result r = run_cli ("bench", "--json", "--events", "20000", "--repeats", "1", "--live-seconds", "0.5", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   object = parse_object (r.out);

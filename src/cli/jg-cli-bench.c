@@ -13,6 +13,7 @@
 #include "jg-metrics.h"
 #include "jg-recorder.h"
 #include "jg-render-bench.h"
+#include "jg-trace-bench.h"
 #include "jg-trace-file.h"
 
 #define BATCH      1000
@@ -223,6 +224,7 @@ jg_cli_bench (int    argc,
   g_autofree double *load_s = NULL;
   double clock_ns, probe_ns, state_change_ns, spans_s, live_p95;
   JgRenderBenchResult render_1m, render_10m;
+  JgTraceBenchFigures large;
   guint64 live_events;
   guint stalls;
   guint64 events;
@@ -295,6 +297,10 @@ jg_cli_bench (int    argc,
   g_clear_object (&recorded);
   g_clear_object (&loaded);
 
+  /* Large traces: 10 N events saved and loaded, N exported to Chrome JSON. */
+  if (!jg_trace_bench_run ((guint64) n_events * 10, (guint64) n_events, &large, NULL, &error))
+    return jg_cli_fail ("bench", "%s", error->message);
+
   /* The canvas: full-window frames of N and 10 N events, then frames while a
    * run records 200,000 events a second. */
   jg_render_bench_run ((guint64) n_events, 1920, 1080, &render_1m);
@@ -330,6 +336,12 @@ jg_cli_bench (int    argc,
       json_builder_add_double_value (builder, (double) st.st_size / events);
       json_builder_set_member_name (builder, "bytes_per_event_memory");
       json_builder_add_double_value (builder, memory_per_event);
+      json_builder_set_member_name (builder, "load_10m_s");
+      json_builder_add_double_value (builder, large.load_10m_s);
+      json_builder_set_member_name (builder, "bytes_per_event_memory_10m");
+      json_builder_add_double_value (builder, large.bytes_per_event_memory);
+      json_builder_set_member_name (builder, "export_chrome_1m_s");
+      json_builder_add_double_value (builder, large.export_chrome_1m_s);
       json_builder_set_member_name (builder, "render_ms_1m");
       json_builder_add_double_value (builder, render_1m.frame_ms);
       json_builder_set_member_name (builder, "render_ms_10m");
@@ -358,6 +370,10 @@ jg_cli_bench (int    argc,
       printf ("%-26s %10.3f\n", "spans_and_metrics_1m_s", spans_s * 1e6 / events);
       printf ("%-26s %10.1f   ≤ 32\n", "bytes_per_event_file", (double) st.st_size / events);
       printf ("%-26s %10.1f   ≤ 32\n", "bytes_per_event_memory", memory_per_event);
+      printf ("%-26s %10.3f   ≤ 4\n", "load_10m_s", large.load_10m_s);
+      printf ("%-26s %10.1f   ≤ 32 (%" G_GUINT64_FORMAT " events)\n", "bytes_per_event_memory_10m",
+              large.bytes_per_event_memory, large.large_events);
+      printf ("%-26s %10.3f\n", "export_chrome_1m_s", large.export_chrome_1m_s);
       printf ("%-26s %10.2f   ≤ 8 (1920×1080, %" G_GUINT64_FORMAT " events)\n", "render_ms_1m",
               render_1m.frame_ms, render_1m.n_events);
       printf ("%-26s %10.2f   ≤ 16 (%" G_GUINT64_FORMAT " events)\n", "render_ms_10m",

@@ -24,6 +24,8 @@ static const Command commands[] = {
   { "validate", jg_cli_validate, N_("Check scenario files") },
   { "run", jg_cli_run, N_("Run a scenario and show what it shows") },
   { "recommend", jg_cli_recommend, N_("Recommend a concurrency model for a job") },
+  { "export", jg_cli_export, N_("Export a trace as Chrome trace JSON (Perfetto)") },
+  { "import", jg_cli_import, N_("Import a Chrome trace JSON file as a .juggler trace") },
 };
 
 static void

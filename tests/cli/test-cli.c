@@ -190,7 +190,8 @@ test_bench_json (void)
   g_autoptr (JsonObject) object = NULL;
   const char *figures[] = { "clock_ns", "probe_ns_per_event", "state_change_ns", "save_1m_s", "load_1m_s",
                             "bytes_per_event_file", "bytes_per_event_memory", "render_ms_1m",
-                            "render_ms_10m", "live_frame_ms_p95" };
+                            "render_ms_10m", "live_frame_ms_p95", "load_10m_s",
+                            "bytes_per_event_memory_10m", "export_chrome_1m_s" };
   Result r = run_cli ("bench", "--json", "--events", "20000", "--repeats", "1", "--live-seconds", "0.5", NULL);
 
   g_assert_cmpint (r.status, ==, 0);

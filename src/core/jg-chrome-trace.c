@@ -19,6 +19,7 @@
 
 #include <glib/gstdio.h>
 
+#include "jg-atomic-file.h"
 #include "jg-chrome-trace.h"
 
 #define WRITER_BUFFER   (1u << 20)
@@ -31,190 +32,11 @@ G_DEFINE_QUARK (jg-chrome-trace-error-quark, jg_chrome_trace_error)
 
 /* Where the bytes go */
 
-/* A temporary file beside a local destination, renamed over it at the end;
- * a plain stream; or, for a non-local GFile, GIO's own replace stream. */
-typedef struct
-{
-  char          *path;     /* the destination, symlinks followed */
-  char          *tmp_path;
-  int            fd;
-  GOutputStream *stream;
-  gboolean       own_stream;
-} Sink;
-
-static void
-set_io_error_from_errno (GError     **error,
-                         int          errsv,
-                         const char  *what,
-                         const char  *path)
-{
-  g_autofree char *display = g_filename_display_name (path);
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-               "%s “%s”: %s", what, display, g_strerror (errsv));
-}
-
-static gboolean
-sink_open_file (Sink          *sink,
-                GFile         *file,
-                GCancellable  *cancellable,
-                GError       **error)
-{
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  struct stat st;
-  gboolean existed;
-
-  sink->fd = -1;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  if (path == NULL)
-    {
-      GFileOutputStream *stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE,
-                                                  cancellable, error);
-
-      sink->stream = G_OUTPUT_STREAM (stream);
-      sink->own_stream = TRUE;
-      return stream != NULL;
-    }
-
-  /* Replace what a symlink points to, not the link. */
-  if (g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode))
-    {
-      char *real = realpath (path, NULL);
-
-      if (real != NULL)
-        {
-          g_free (path);
-          path = g_strdup (real);
-          free (real);
-        }
-    }
-
-  existed = g_stat (path, &st) == 0;
-  if (existed && S_ISDIR (st.st_mode))
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "Cannot export to “%s”: it is a folder", display);
-      return FALSE;
-    }
-
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  sink->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  /* 0666 is narrowed by the umask, as for any new file. */
-  sink->fd = g_mkstemp_full (sink->tmp_path, O_WRONLY | O_CLOEXEC, 0666);
-  if (sink->fd < 0)
-    {
-      set_io_error_from_errno (error, errno, "Cannot create a file in", dir);
-      g_clear_pointer (&sink->tmp_path, g_free);
-      return FALSE;
-    }
-  if (existed && S_ISREG (st.st_mode))
-    (void) fchmod (sink->fd, st.st_mode & 07777);
-
-  sink->path = g_steal_pointer (&path);
-  return TRUE;
-}
-
-static gboolean
-sink_write (Sink          *sink,
-            const char    *data,
-            gsize          len,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  if (sink->stream != NULL)
-    return g_output_stream_write_all (sink->stream, data, len, NULL, cancellable, error);
-
-  while (len > 0)
-    {
-      gssize n = write (sink->fd, data, len);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          set_io_error_from_errno (error, errno, "Cannot write", sink->tmp_path);
-          return FALSE;
-        }
-      data += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-/* Puts the new file in place: only now does the destination change. */
-static gboolean
-sink_commit (Sink          *sink,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  int fd = sink->fd;
-
-  if (sink->stream != NULL)
-    return !sink->own_stream || g_output_stream_close (sink->stream, cancellable, error);
-
-  /* Data on disk before the rename, or a crash could leave an empty file. */
-  if (fsync (fd) != 0)
-    {
-      set_io_error_from_errno (error, errno, "Cannot write", sink->tmp_path);
-      return FALSE;
-    }
-  sink->fd = -1;
-  if (close (fd) != 0)
-    {
-      set_io_error_from_errno (error, errno, "Cannot write", sink->tmp_path);
-      return FALSE;
-    }
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  if (g_rename (sink->tmp_path, sink->path) != 0)
-    {
-      set_io_error_from_errno (error, errno, "Cannot replace", sink->path);
-      return FALSE;
-    }
-  g_clear_pointer (&sink->tmp_path, g_free);
-  return TRUE;
-}
-
-/* Leaves the destination as it was: drops the temporary file, or closes GIO's
- * replace stream in a cancelled state so it does not rename over the target.
- * A stream the caller gave us stays open: it is theirs. */
-static void
-sink_clear (Sink *sink)
-{
-  if (sink->stream != NULL && sink->own_stream)
-    {
-      if (!g_output_stream_is_closed (sink->stream))
-        {
-          g_autoptr(GCancellable) abandon = g_cancellable_new ();
-
-          g_cancellable_cancel (abandon);
-          g_output_stream_close (sink->stream, abandon, NULL);
-        }
-      g_clear_object (&sink->stream);
-    }
-  if (sink->fd >= 0)
-    close (sink->fd);
-  if (sink->tmp_path != NULL)
-    g_unlink (sink->tmp_path);
-  g_free (sink->tmp_path);
-  g_free (sink->path);
-  memset (sink, 0, sizeof *sink);
-  sink->fd = -1;
-}
-
 /* A buffered JSON writer. After the first error every write is a no-op; the
  * caller checks w->error where it matters. */
 typedef struct
 {
-  Sink         *sink;
+  JgAtomicFile *sink;
   GCancellable *cancellable;
   char         *buf;
   gsize         len;
@@ -229,7 +51,7 @@ writer_flush (Writer *w)
   if (w->error == NULL && w->len > 0)
     {
       if (!g_cancellable_set_error_if_cancelled (w->cancellable, &w->error))
-        sink_write (w->sink, w->buf, w->len, w->cancellable, &w->error);
+        jg_atomic_file_write (w->sink, w->buf, w->len, w->cancellable, &w->error);
     }
   w->len = 0;
 }
@@ -1592,7 +1414,7 @@ export_clear (Export *ex)
 static gboolean
 export_to_sink (JgTrace       *trace,
                 JgSpans       *spans,
-                Sink          *sink,
+                JgAtomicFile  *sink,
                 GCancellable  *cancellable,
                 GError       **error)
 {
@@ -1650,16 +1472,14 @@ jg_chrome_trace_write (JgTrace        *trace,
                        GCancellable   *cancellable,
                        GError        **error)
 {
-  Sink sink = { 0 };
+  JgAtomicFile sink;
 
   g_return_val_if_fail (JG_IS_TRACE (trace), FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  sink.fd = -1;
-  sink.stream = stream;
-  sink.own_stream = FALSE;
+  jg_atomic_file_init_for_stream (&sink, stream);
   return export_to_sink (trace, spans, &sink, cancellable, error);
 }
 
@@ -1670,7 +1490,7 @@ jg_chrome_trace_export (JgTrace       *trace,
                         GCancellable  *cancellable,
                         GError       **error)
 {
-  Sink sink = { 0 };
+  JgAtomicFile sink = { 0 };
   gboolean ok;
 
   g_return_val_if_fail (JG_IS_TRACE (trace), FALSE);
@@ -1678,13 +1498,13 @@ jg_chrome_trace_export (JgTrace       *trace,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!sink_open_file (&sink, file, cancellable, error))
+  if (!jg_atomic_file_open (&sink, file, "export", cancellable, error))
     {
-      sink_clear (&sink);
+      jg_atomic_file_clear (&sink);
       return FALSE;
     }
   ok = export_to_sink (trace, spans, &sink, cancellable, error)
-    && sink_commit (&sink, cancellable, error);
-  sink_clear (&sink);
+    && jg_atomic_file_commit (&sink, cancellable, error);
+  jg_atomic_file_clear (&sink);
   return ok;
 }

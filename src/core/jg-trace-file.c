@@ -17,6 +17,7 @@
 
 #include <glib/gstdio.h>
 
+#include "jg-atomic-file.h"
 #include "jg-trace-file.h"
 
 #define ENCODING           "varint-delta-v1"
@@ -252,184 +253,6 @@ base64_decode (const char *text,
 }
 
 /* Saving */
-
-/* Where the bytes go: a temporary file beside a local destination, renamed over
- * it at the end; or, for a non-local GFile, GIO's own replace stream. */
-typedef struct
-{
-  char          *path;     /* the destination, symlinks followed */
-  char          *tmp_path;
-  int            fd;
-  GOutputStream *stream;
-} Sink;
-
-static void
-set_io_error_from_errno (GError     **error,
-                         int          errsv,
-                         const char  *what,
-                         const char  *path)
-{
-  g_autofree char *display = g_filename_display_name (path);
-
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-               "%s “%s”: %s", what, display, g_strerror (errsv));
-}
-
-static gboolean
-sink_open (Sink          *sink,
-           GFile         *file,
-           GCancellable  *cancellable,
-           GError       **error)
-{
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  struct stat st;
-  gboolean existed;
-
-  sink->fd = -1;
-
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-
-  if (path == NULL)
-    {
-      GFileOutputStream *stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE,
-                                                  cancellable, error);
-
-      sink->stream = G_OUTPUT_STREAM (stream);
-      return stream != NULL;
-    }
-
-  /* Replace what a symlink points to, not the link. */
-  if (g_lstat (path, &st) == 0 && S_ISLNK (st.st_mode))
-    {
-      char *real = realpath (path, NULL);
-
-      if (real != NULL)
-        {
-          g_free (path);
-          path = g_strdup (real);
-          free (real);
-        }
-    }
-
-  existed = g_stat (path, &st) == 0;
-  if (existed && S_ISDIR (st.st_mode))
-    {
-      g_autofree char *display = g_filename_display_name (path);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "Cannot save to “%s”: it is a folder", display);
-      return FALSE;
-    }
-
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  sink->tmp_path = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  /* 0666 is narrowed by the umask, as for any new file. */
-  sink->fd = g_mkstemp_full (sink->tmp_path, O_WRONLY | O_CLOEXEC, 0666);
-  if (sink->fd < 0)
-    {
-      set_io_error_from_errno (error, errno, "Cannot create a file in", dir);
-      g_clear_pointer (&sink->tmp_path, g_free);
-      return FALSE;
-    }
-  if (existed && S_ISREG (st.st_mode))
-    (void) fchmod (sink->fd, st.st_mode & 07777);
-
-  sink->path = g_steal_pointer (&path);
-  return TRUE;
-}
-
-static gboolean
-sink_write (Sink          *sink,
-            const void    *data,
-            gsize          len,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  const char *p = data;
-
-  if (sink->stream != NULL)
-    return g_output_stream_write_all (sink->stream, data, len, NULL, cancellable, error);
-
-  while (len > 0)
-    {
-      gssize n = write (sink->fd, p, len);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          set_io_error_from_errno (error, errno, "Cannot write", sink->tmp_path);
-          return FALSE;
-        }
-      p += n;
-      len -= n;
-    }
-  return TRUE;
-}
-
-/* Puts the new file in place: only now does the destination change. */
-static gboolean
-sink_commit (Sink          *sink,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  int fd = sink->fd;
-
-  if (sink->stream != NULL)
-    return g_output_stream_close (sink->stream, cancellable, error);
-
-  /* Data on disk before the rename, or a crash could leave an empty file. */
-  if (fsync (fd) != 0)
-    {
-      set_io_error_from_errno (error, errno, "Cannot write", sink->tmp_path);
-      return FALSE;
-    }
-  sink->fd = -1;
-  if (close (fd) != 0)
-    {
-      set_io_error_from_errno (error, errno, "Cannot write", sink->tmp_path);
-      return FALSE;
-    }
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return FALSE;
-  if (g_rename (sink->tmp_path, sink->path) != 0)
-    {
-      set_io_error_from_errno (error, errno, "Cannot replace", sink->path);
-      return FALSE;
-    }
-  g_clear_pointer (&sink->tmp_path, g_free);
-  return TRUE;
-}
-
-/* Leaves the destination as it was: drops the temporary file, or closes GIO's
- * replace stream in a cancelled state so it does not rename over the target. */
-static void
-sink_clear (Sink *sink)
-{
-  if (sink->stream != NULL)
-    {
-      if (!g_output_stream_is_closed (sink->stream))
-        {
-          g_autoptr(GCancellable) abandon = g_cancellable_new ();
-
-          g_cancellable_cancel (abandon);
-          g_output_stream_close (sink->stream, abandon, NULL);
-        }
-      g_clear_object (&sink->stream);
-    }
-  if (sink->fd >= 0)
-    close (sink->fd);
-  if (sink->tmp_path != NULL)
-    g_unlink (sink->tmp_path);
-  g_free (sink->tmp_path);
-  g_free (sink->path);
-  memset (sink, 0, sizeof *sink);
-  sink->fd = -1;
-}
 
 static gboolean
 set_save_error (GError     **error,
@@ -795,7 +618,7 @@ static gboolean
 write_events (JgTrace       *trace,
               const Bounds  *bounds,
               guint64        n_events,
-              Sink          *sink,
+              JgAtomicFile  *sink,
               GCancellable  *cancellable,
               GError       **error)
 {
@@ -813,7 +636,7 @@ write_events (JgTrace       *trace,
                           "    \"chunk_events\" : %u,\n"
                           "    \"chunks\" : [",
                           n_events, SAVE_CHUNK_EVENTS);
-  if (!sink_write (sink, head, strlen (head), cancellable, error))
+  if (!jg_atomic_file_write (sink, head, strlen (head), cancellable, error))
     return FALSE;
 
   for (guint64 c = 0; c < n_chunks; c++)
@@ -843,11 +666,11 @@ write_events (JgTrace       *trace,
       len += 7;
       len += base64_encode (bytes, n_bytes, text + len);
       text[len++] = '"';
-      if (!sink_write (sink, text, len, cancellable, error))
+      if (!jg_atomic_file_write (sink, text, len, cancellable, error))
         return FALSE;
     }
 
-  return sink_write (sink, "\n    ]\n  }\n}\n", strlen ("\n    ]\n  }\n}\n"), cancellable, error);
+  return jg_atomic_file_write (sink, "\n    ]\n  }\n}\n", strlen ("\n    ]\n  }\n}\n"), cancellable, error);
 }
 
 gboolean
@@ -857,7 +680,7 @@ jg_trace_file_save (JgTrace       *trace,
                     GError       **error)
 {
   Bounds bounds = { 0 };
-  Sink sink = { 0 };
+  JgAtomicFile sink = { 0 };
   g_autofree char *header = NULL;
   char *end;
   guint64 n_events;
@@ -883,12 +706,12 @@ jg_trace_file_save (JgTrace       *trace,
     end--;
   *end = '\0';
 
-  if (!sink_open (&sink, file, cancellable, error))
+  if (!jg_atomic_file_open (&sink, file, "save", cancellable, error))
     return FALSE;
-  ok = sink_write (&sink, header, strlen (header), cancellable, error)
+  ok = jg_atomic_file_write (&sink, header, strlen (header), cancellable, error)
     && write_events (trace, &bounds, n_events, &sink, cancellable, error)
-    && sink_commit (&sink, cancellable, error);
-  sink_clear (&sink);
+    && jg_atomic_file_commit (&sink, cancellable, error);
+  jg_atomic_file_clear (&sink);
   return ok;
 }
 

@@ -84,6 +84,79 @@ set_string (JsonBuilder *builder,
     json_builder_add_null_value (builder);
 }
 
+/* The processes model's own figures: the workers' pids and start-ups, and how
+ * much was pickled through the pipes. Other models have one process: theirs. */
+static void
+add_process_fields (JsonBuilder *builder,
+                    JgTrace     *trace)
+{
+  JsonObject *results = jg_trace_get_results (trace);
+  JsonObject *processes = results != NULL && json_object_has_member (results, "processes")
+                          ? json_object_get_object_member (results, "processes") : NULL;
+  JsonArray *workers = processes != NULL ? json_object_get_array_member (processes, "workers") : NULL;
+
+  json_builder_set_member_name (builder, "pids");
+  json_builder_begin_array (builder);
+  if (workers != NULL)
+    {
+      for (guint i = 0; i < json_array_get_length (workers); i++)
+        json_builder_add_int_value (builder,
+                                    json_object_get_int_member (json_array_get_object_element (workers, i), "pid"));
+    }
+  else
+    {
+      g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+      for (guint32 i = 0; i < jg_trace_get_n_workers (trace); i++)
+        {
+          gint32 pid = jg_trace_get_worker (trace, i).pid;
+
+          if (g_hash_table_add (seen, GINT_TO_POINTER (pid)))
+            json_builder_add_int_value (builder, pid);
+        }
+    }
+  json_builder_end_array (builder);
+  set_string (builder, "start_method", jg_trace_get_run_info (trace)->start_method);
+  if (processes == NULL)
+    return;
+
+  json_builder_set_member_name (builder, "startup_s");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < json_array_get_length (workers); i++)
+    json_builder_add_value (builder, json_node_copy (json_object_get_member (json_array_get_object_element (workers, i),
+                                                                             "startup_s")));
+  json_builder_end_array (builder);
+  if (json_object_has_member (processes, "server"))
+    {
+      JsonObject *server = json_object_get_object_member (processes, "server");
+
+      json_builder_set_member_name (builder, "server_pid");
+      json_builder_add_int_value (builder, json_object_get_int_member (server, "pid"));
+      json_builder_set_member_name (builder, "server_startup_s");
+      json_builder_add_value (builder, json_node_copy (json_object_get_member (server, "startup_s")));
+    }
+  json_builder_set_member_name (builder, "transfer_bytes");
+  json_builder_add_int_value (builder, json_object_get_int_member (processes, "transfer_bytes"));
+  json_builder_set_member_name (builder, "crashes");
+  json_builder_add_int_value (builder, json_object_get_int_member (processes, "crashes"));
+}
+
+/* The asyncio and hybrid models' own figures: how late the loop's timers fired
+ * (loop lag), and what the loop did. */
+static void
+add_asyncio_fields (JsonBuilder *builder,
+                    JgTrace     *trace)
+{
+  JsonObject *results = jg_trace_get_results (trace);
+
+  if (results == NULL || !json_object_has_member (results, "loop_lag_ms"))
+    return;
+  json_builder_set_member_name (builder, "loop_lag_ms");
+  json_builder_add_value (builder, json_node_copy (json_object_get_member (results, "loop_lag_ms")));
+  json_builder_set_member_name (builder, "asyncio");
+  json_builder_add_value (builder, json_node_copy (json_object_get_member (results, "asyncio")));
+}
+
 static void
 print_json (JgRun      *run,
             JgMetrics  *metrics,
@@ -104,6 +177,8 @@ print_json (JgRun      *run,
   json_builder_set_member_name (builder, "switch_interval_ms");
   json_builder_add_double_value (builder, info->switch_interval_ms);
   set_string (builder, "status", jg_run_status_name (jg_run_get_status (run)));
+  add_process_fields (builder, trace);
+  add_asyncio_fields (builder, trace);
   jg_metrics_add_to_builder (metrics, builder);
   json_builder_set_member_name (builder, "parameters");
   json_builder_add_value (builder, json_node_init_object (json_node_alloc (), jg_trace_get_parameters (trace)));
@@ -129,6 +204,58 @@ join_strings (JsonArray *array)
       g_string_append (text, json_array_get_string_element (array, i));
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+print_processes (JsonObject *processes)
+{
+  JsonArray *workers = json_object_get_array_member (processes, "workers");
+  g_autoptr (GString) pids = g_string_new (NULL);
+  double startup = 0;
+  guint n = json_array_get_length (workers);
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *worker = json_array_get_object_element (workers, i);
+
+      g_string_append_printf (pids, "%s%" G_GINT64_FORMAT, i > 0 ? ", " : "",
+                              json_object_get_int_member (worker, "pid"));
+      startup += json_object_get_double_member_with_default (worker, "startup_s", 0);
+    }
+  printf ("  %-18s %s, %u workers (pids %s), start-up %.1f ms each on average\n", _("Processes"),
+          json_object_get_string_member (processes, "start_method"), n, pids->str, n > 0 ? startup / n * 1e3 : 0);
+  if (json_object_has_member (processes, "server"))
+    printf ("  %-18s pid %" G_GINT64_FORMAT ", start-up %.1f ms\n", _("Fork server"),
+            json_object_get_int_member (json_object_get_object_member (processes, "server"), "pid"),
+            json_object_get_double_member_with_default (json_object_get_object_member (processes, "server"),
+                                                        "startup_s", 0) * 1e3);
+  printf ("  %-18s %.1f MiB pickled through pipes\n", _("Transfers"),
+          json_object_get_int_member (processes, "transfer_bytes") / (1024.0 * 1024.0));
+}
+
+static void
+print_asyncio (JsonObject *results)
+{
+  JsonObject *lag = json_object_get_object_member (results, "loop_lag_ms");
+  JsonObject *counts = json_object_get_object_member (results, "asyncio");
+
+  printf ("  %-18s mean %.2f ms, max %.2f ms (%" G_GINT64_FORMAT " timers)\n", _("Loop lag"),
+          json_object_get_double_member_with_default (lag, "mean", 0),
+          json_object_get_double_member_with_default (lag, "max", 0),
+          json_object_get_int_member_with_default (lag, "samples", 0));
+  if (counts == NULL)
+    return;
+  printf ("  %-18s %" G_GINT64_FORMAT " coroutines, %" G_GINT64_FORMAT " timeouts, %" G_GINT64_FORMAT
+          " cancelled, %" G_GINT64_FORMAT " raised\n", _("Event loop"),
+          json_object_get_int_member_with_default (counts, "coroutines", 0),
+          json_object_get_int_member_with_default (counts, "timeouts", 0),
+          json_object_get_int_member_with_default (counts, "cancelled", 0),
+          json_object_get_int_member_with_default (counts, "errors", 0));
+  if (json_object_get_int_member_with_default (counts, "executor_jobs", 0) > 0)
+    printf ("  %-18s %" G_GINT64_FORMAT " jobs on %" G_GINT64_FORMAT " %s\n", _("Executor"),
+            json_object_get_int_member_with_default (counts, "executor_jobs", 0),
+            json_object_get_int_member_with_default (counts, "executor_threads", 0),
+            json_object_get_string_member_with_default (counts, "executor", "threads"));
 }
 
 static void
@@ -162,6 +289,18 @@ print_text (JgRun      *run,
 
       if (g_str_equal (l->data, "deadlock"))
         continue;
+      if (g_str_equal (l->data, "processes"))
+        {
+          print_processes (json_object_get_object_member (results, "processes"));
+          continue;
+        }
+      if (g_str_equal (l->data, "asyncio"))
+        continue;
+      if (g_str_equal (l->data, "loop_lag_ms"))
+        {
+          print_asyncio (results);
+          continue;
+        }
       value = json_to_string (json_object_get_member (results, l->data), FALSE);
       printf ("  %-18s %s\n", (const char *) l->data, value);
     }
@@ -185,6 +324,32 @@ print_text (JgRun      *run,
                   json_object_get_string_member_with_default (mark, "task", "?"),
                   json_object_get_string_member_with_default (mark, "message", ""));
         }
+      else if (g_str_equal (kind, "crash"))
+        {
+          printf ("  %-18s %s %s during %s\n", _("Crash"),
+                  json_object_get_string_member_with_default (mark, "worker", "?"),
+                  json_object_get_string_member_with_default (mark, "message", ""),
+                  json_object_get_string_member_with_default (mark, "task", "its start-up"));
+        }
+      else if (g_str_equal (kind, "timeout") || g_str_equal (kind, "cancelled") || g_str_equal (kind, "caught"))
+        {
+          const char *task = json_object_get_string_member_with_default (mark, "task", "?");
+          double at = json_object_get_double_member_with_default (mark, "time_s", 0);
+
+          if (g_str_equal (kind, "timeout"))
+            printf ("  %-18s %s gave up waiting after %.3f s (at %.3f s)\n", _("Timeout"), task,
+                    json_object_get_double_member_with_default (mark, "timeout_s", 0), at);
+          else if (g_str_equal (kind, "cancelled"))
+            printf ("  %-18s %s, by %s (at %.3f s)\n", _("Cancelled"), task,
+                    json_object_get_string_member_with_default (mark, "by", "?"), at);
+          else
+            printf ("  %-18s %s caught %s (at %.3f s)\n", _("Caught"), task,
+                    json_object_get_string_member_with_default (mark, "message", ""), at);
+        }
+      else if (g_str_equal (kind, "note"))
+        {
+          printf ("  %-18s %s\n", _("Note"), json_object_get_string_member_with_default (mark, "message", ""));
+        }
       else if (g_str_equal (kind, "lost update"))
         {
           printf ("  %-18s %" G_GINT64_FORMAT " seen\n", _("Lost updates"),
@@ -202,14 +367,18 @@ run_command (int        argc,
 {
   g_autofree char *model_name = NULL;
   g_autofree char *interpreter_name = NULL;
+  g_autofree char *start_method_name = NULL;
+  g_autofree char *executor_name = NULL;
   g_autofree char *output = NULL;
   g_auto (GStrv) sets = NULL;
   gboolean as_json = FALSE;
   gint workers = -1;
   double switch_interval = JG_GIL_DEFAULT_INTERVAL_MS;
   const GOptionEntry entries[] = {
-    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_("sequential or threads (default: the scenario's)"), N_("MODEL") },
-    { "workers", 'w', 0, G_OPTION_ARG_INT, &workers, N_("Threads in the pool (default: one per task)"), N_("N") },
+    { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_("sequential, threads, asyncio, hybrid or processes (default: the scenario's)"), N_("MODEL") },
+    { "workers", 'w', 0, G_OPTION_ARG_INT, &workers, N_("Threads or processes in the pool (default: a thread per task, a process per core)"), N_("N") },
+    { "start-method", 0, 0, G_OPTION_ARG_STRING, &start_method_name, N_("How processes start: fork, spawn or forkserver (default: fork)"), N_("METHOD") },
+    { "executor", 0, 0, G_OPTION_ARG_STRING, &executor_name, N_("Hybrid: where the loop sends computing and blocking work, threads or processes (default: threads)"), N_("EXECUTOR") },
     { "interpreter", 'i', 0, G_OPTION_ARG_STRING, &interpreter_name, N_("gil, free-threaded or per-interpreter (default: gil)"), N_("MODE") },
     { "switch-interval", 0, 0, G_OPTION_ARG_DOUBLE, &switch_interval, N_("The GIL's switch interval (default: 5)"), N_("MS") },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Set a scenario parameter (repeatable)"), N_("NAME=VALUE") },
@@ -240,10 +409,17 @@ run_command (int        argc,
   jg_run_options_init (&options);
   options.switch_interval_ms = switch_interval;
   if (model_name != NULL && !jg_model_from_name (model_name, &options.model))
-    return jg_cli_fail ("run", _("unknown model “%s” (expected sequential or threads)"), model_name);
+    return jg_cli_fail ("run", _("unknown model “%s” (expected sequential, threads, asyncio, hybrid or processes)"),
+                        model_name);
+  if (start_method_name != NULL && !jg_start_method_from_name (start_method_name, &options.start_method))
+    return jg_cli_fail ("run", _("unknown start method “%s” (expected fork, spawn or forkserver)"), start_method_name);
   if (interpreter_name != NULL && !jg_interpreter_mode_from_name (interpreter_name, &options.interpreter))
     return jg_cli_fail ("run", _("unknown interpreter “%s” (expected gil, free-threaded or per-interpreter)"),
                         interpreter_name);
+  if (g_strcmp0 (executor_name, "processes") == 0)
+    options.hybrid_executor = JG_HYBRID_PROCESSES;
+  else if (executor_name != NULL && !g_str_equal (executor_name, "threads"))
+    return jg_cli_fail ("run", _("unknown executor “%s” (expected threads or processes)"), executor_name);
   if (workers == 0 || workers < -1)
     return jg_cli_fail ("run", "%s", _("--workers must be at least 1"));
   options.workers = workers > 0 ? (guint) workers : 0;

@@ -16,6 +16,8 @@ int  jg_cli_run (int argc, char **argv);
 int  jg_cli_recommend (int argc, char **argv);
 int  jg_cli_export (int argc, char **argv);
 int  jg_cli_import (int argc, char **argv);
+int  jg_cli_lesson (int argc, char **argv);
+int  jg_cli_caption (int argc, char **argv);
 
 /* Parses @argv with @entries; prints the error and returns FALSE on bad options. */
 gboolean jg_cli_parse_options (const char    *command,

@@ -26,6 +26,8 @@ static const Command commands[] = {
   { "recommend", jg_cli_recommend, N_("Recommend a concurrency model for a job") },
   { "export", jg_cli_export, N_("Export a trace as Chrome trace JSON (Perfetto)") },
   { "import", jg_cli_import, N_("Import a Chrome trace JSON file as a .juggler trace") },
+  { "lesson", jg_cli_lesson, N_("Check a lesson and list its steps, or prepare it for class") },
+  { "caption", jg_cli_caption, N_("Show the captions that explain a trace") },
 };
 
 static void

@@ -57,6 +57,9 @@ run_step (JgThreadState  *ts,
         reg->loaded = FALSE;
         return TRUE;
       }
+    case JG_STEP_TRANSFER:
+      /* Threads share the interpreter's memory: nothing is pickled or copied. */
+      return TRUE;
     case JG_STEP_N_KINDS:
     default:
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Step kind %d is not supported by this model",

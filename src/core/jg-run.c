@@ -8,6 +8,7 @@
 #include <math.h>
 #include <unistd.h>
 
+#include "jg-asyncio.h"
 #include "jg-clock.h"
 #include "jg-cpu.h"
 #include "jg-executor.h"
@@ -38,6 +39,8 @@ struct _JgRun
   guint32          *worker_lanes;
   guint32          *task_workers;  /* atomic: the worker lane that ran each task */
   GPtrArray        *interpreters;
+  JgAsyncio        *asyncio;       /* asyncio and hybrid: the loop and its executor */
+  JgProcessPool    *processes;     /* processes: the worker processes (jg-process-pool.c) */
   JgSync           *sync;
   JgLoopbackServer *loopback;
   char             *scratch_dir;
@@ -69,6 +72,9 @@ G_DEFINE_FINAL_TYPE (JgRun, jg_run, G_TYPE_OBJECT)
 static const char * const model_names[] = {
   [JG_MODEL_SEQUENTIAL] = "sequential",
   [JG_MODEL_THREADS] = "threads",
+  [JG_MODEL_ASYNCIO] = "asyncio",
+  [JG_MODEL_HYBRID] = "hybrid",
+  [JG_MODEL_PROCESSES] = "processes",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (model_names) == JG_N_MODELS);
 
@@ -81,6 +87,13 @@ static const char * const status_names[] = {
   [JG_RUN_FAILED] = "failed",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (status_names) == JG_RUN_N_STATUSES);
+
+/* The models whose tasks are coroutines on an event loop (jg-asyncio.c). */
+static gboolean
+model_is_async (JgModel model)
+{
+  return model == JG_MODEL_ASYNCIO || model == JG_MODEL_HYBRID;
+}
 
 const char *
 jg_model_name (JgModel model)
@@ -116,6 +129,8 @@ jg_run_options_init (JgRunOptions *options)
   options->workers = 0;
   options->interpreter = JG_INTERPRETER_GIL;
   options->switch_interval_ms = JG_GIL_DEFAULT_INTERVAL_MS;
+  options->hybrid_executor = JG_HYBRID_THREADS;
+  options->start_method = JG_START_FORK;
 }
 
 /* The plan is the caller's; the run keeps its own copy for its whole life. */
@@ -217,6 +232,8 @@ jg_run_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_free (self->worker_lanes);
   g_free (self->task_workers);
+  g_clear_pointer (&self->asyncio, jg_asyncio_free);
+  g_clear_pointer (&self->processes, jg_process_pool_free);
   g_clear_pointer (&self->interpreters, g_ptr_array_unref);
   g_clear_pointer (&self->sync, jg_sync_free);
   g_clear_pointer (&self->loopback, jg_loopback_server_free);
@@ -303,8 +320,12 @@ jg_run_get_n_workers (JgRun *self)
 {
   g_return_val_if_fail (JG_IS_RUN (self), 0);
 
-  if (self->options.model == JG_MODEL_SEQUENTIAL)
+  /* asyncio: one pool thread, which runs the loop; the executor is its own. */
+  if (self->options.model == JG_MODEL_SEQUENTIAL || model_is_async (self->options.model))
     return 1;
+  /* Pool () and ProcessPoolExecutor () start os.cpu_count () workers. */
+  if (self->options.model == JG_MODEL_PROCESSES && self->options.workers == 0)
+    return CLAMP (MIN ((guint) g_get_num_processors (), self->plan->n_tasks), 1, MAX_WORKERS);
   if (self->options.workers == 0)
     return CLAMP (self->plan->n_tasks, 1, MAX_WORKERS);
   /* ThreadPoolExecutor starts threads only as tasks need them. */
@@ -339,6 +360,7 @@ invalid (GError     **error,
  * built by hand: check every index and number before any thread relies on it. */
 static gboolean
 check_plan (const JgScenarioPlan *plan,
+            gboolean              async,
             gboolean             *needs_socket,
             gboolean             *needs_file,
             GError              **error)
@@ -382,6 +404,27 @@ check_plan (const JgScenarioPlan *plan,
           case JG_STEP_WRITE:
             limit = plan->n_variables;
             break;
+          case JG_STEP_TRANSFER:
+            if (step->value < 0 || step->value > JG_TRANSFER_MAX_BYTES
+                || (guint) step->direction >= JG_TRANSFER_N_DIRECTIONS)
+              return invalid (error, t, s, "a transfer moves 0 to %" G_GINT64_FORMAT " bytes, to or from a worker",
+                              JG_TRANSFER_MAX_BYTES);
+            continue;
+          case JG_STEP_SPAWN:
+          case JG_STEP_AWAIT:
+          case JG_STEP_GATHER:
+          case JG_STEP_TASKGROUP:
+          case JG_STEP_AS_COMPLETED:
+          case JG_STEP_MAP:
+          case JG_STEP_WAIT_FOR:
+          case JG_STEP_CANCEL:
+          case JG_STEP_FAIL:
+          case JG_STEP_TO_THREAD:
+            /* Their structure is checked by jg_asyncio_check_plan. */
+            if (!async)
+              return invalid (error, t, s, "“%s” needs the asyncio or hybrid model",
+                              jg_asyncio_step_name (step->kind));
+            continue;
           case JG_STEP_N_KINDS:
           default:
             return invalid (error, t, s, "unknown step kind %d", (int) step->kind);
@@ -417,6 +460,17 @@ add_task_error (JgRun        *self,
   g_mutex_unlock (&self->lock);
 }
 
+static void
+worker_finished (JgRun *self)
+{
+  jg_sync_thread_finished (self->sync);
+
+  g_mutex_lock (&self->lock);
+  self->workers_done++;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
 /* One executor thread: pull the next task until none is left or the run stops. */
 static void
 worker_main (gpointer data,
@@ -428,6 +482,14 @@ worker_main (gpointer data,
   JgInterpreter *interp;
   JgProbe *probe;
   JgThreadState ts;
+
+  if (self->asyncio != NULL)
+    {
+      /* The pool's one thread becomes the event loop's thread. */
+      jg_asyncio_run (self->asyncio);
+      worker_finished (self);
+      return;
+    }
 
   /* PEP 684: each thread its own interpreter; otherwise they share one. */
   interp = g_ptr_array_index (self->interpreters, self->interpreters->len > 1 ? index : 0);
@@ -451,12 +513,7 @@ worker_main (gpointer data,
 
   jg_thread_state_clear (&ts);
   jg_recorder_close_probe (self->recorder, probe);
-  jg_sync_thread_finished (self->sync);
-
-  g_mutex_lock (&self->lock);
-  self->workers_done++;
-  g_cond_signal (&self->cond);
-  g_mutex_unlock (&self->lock);
+  worker_finished (self);
 }
 
 static void
@@ -684,6 +741,10 @@ finish (JgRun *self)
     }
   g_mutex_unlock (&self->lock);
 
+  if (self->asyncio != NULL)
+    jg_asyncio_add_results (self->asyncio, results);
+  if (self->processes != NULL)
+    jg_process_pool_add_results (self->processes, results);
   /* The trace is finished: its results may be set now. */
   jg_trace_set_results (self->trace, results);
 
@@ -703,6 +764,38 @@ finish (JgRun *self)
   g_source_attach (source, self->context);
 }
 
+/* The processes model: a thread of its own runs the pool, since the workers'
+ * parent-death signal is tied to the thread that started them; this one
+ * watches for a stop meanwhile, which cancels the pool and kills them. */
+static gpointer
+processes_main (gpointer data)
+{
+  JgRun *self = data;
+
+  jg_process_pool_run (self->processes);
+  g_mutex_lock (&self->lock);
+  self->workers_done = self->n_workers;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+static void
+run_processes (JgRun *self)
+{
+  g_autoptr (JsonArray) marks = NULL;
+  GThread *thread = g_thread_new ("jg-process-pool", processes_main, self);
+
+  watch (self);
+  g_thread_join (thread);
+
+  marks = jg_process_pool_dup_marks (self->processes);
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < json_array_get_length (marks); i++)
+    json_array_add_element (self->marks, json_node_copy (json_array_get_element (marks, i)));
+  g_mutex_unlock (&self->lock);
+}
+
 static gpointer
 controller_main (gpointer data)
 {
@@ -717,6 +810,13 @@ controller_main (gpointer data)
   /* Counted before any starts, so the watchdog never sees a partial crew. */
   for (guint i = 0; i < self->n_workers; i++)
     jg_sync_thread_started (self->sync);
+
+  if (self->processes != NULL)
+    {
+      run_processes (self);
+      finish (self);
+      return NULL;
+    }
 
   pool = g_thread_pool_new (worker_main, self, (gint) self->n_workers, TRUE, &error);
   if (pool == NULL)
@@ -736,6 +836,14 @@ controller_main (gpointer data)
         g_thread_pool_push (pool, GUINT_TO_POINTER (i + 1), NULL);
       watch (self);
       g_thread_pool_free (pool, FALSE, TRUE);
+      if (self->asyncio != NULL)
+        {
+          g_mutex_lock (&self->lock);
+          if (self->status == JG_RUN_COMPLETED && jg_asyncio_is_deadlocked (self->asyncio))
+            self->status = JG_RUN_DEADLOCKED;
+          jg_asyncio_add_marks (self->asyncio, self->marks);
+          g_mutex_unlock (&self->lock);
+        }
     }
 
   finish (self);
@@ -751,6 +859,8 @@ jg_run_start (JgRun   *self,
   gboolean needs_socket, needs_file;
   JgInterpreterMode mode;
   guint n_interpreters;
+  gboolean async;
+  g_autofree guint32 *parents = NULL;
 
   g_return_val_if_fail (JG_IS_RUN (self), FALSE);
   g_return_val_if_fail (self->status == JG_RUN_READY, FALSE);
@@ -767,7 +877,12 @@ jg_run_start (JgRun   *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown model or interpreter");
       return FALSE;
     }
-  if (!check_plan (self->plan, &needs_socket, &needs_file, error))
+  async = model_is_async (self->options.model);
+  if (!check_plan (self->plan, async, &needs_socket, &needs_file, error)
+      || (async && !jg_asyncio_check_plan (self->plan, error)))
+    return FALSE;
+  if (self->options.model == JG_MODEL_PROCESSES
+      && !jg_process_pool_check (self->plan, self->options.start_method, error))
     return FALSE;
 
   if (needs_socket)
@@ -794,23 +909,31 @@ jg_run_start (JgRun   *self,
   /* What the run is, set before any reader on another thread sees the trace. */
   info.model = jg_model_name (self->options.model);
   info.workers = self->n_workers;
+  if (self->options.model == JG_MODEL_HYBRID)
+    info.workers = jg_asyncio_executor_size (self->options.workers);
   info.interpreter = jg_interpreter_mode_name (mode);
   info.switch_interval_ms = self->options.switch_interval_ms;
+  if (self->options.model == JG_MODEL_PROCESSES)
+    info.start_method = jg_start_method_name (self->options.start_method);
   jg_trace_set_run_info (self->trace, &info);
   jg_trace_set_scenario (self->trace, self->plan->id, self->plan->title, self->definition);
   jg_trace_set_parameters (self->trace, self->plan->parameters);
   jg_trace_set_machine_from_host (self->trace);
   jg_trace_set_created (self->trace, now);
 
-  /* Lanes before events: task lane i is the plan's task i. */
+  /* Lanes before events: task lane i is the plan's task i. A coroutine's
+   * parent is the task that started it. */
+  parents = async ? jg_asyncio_plan_parents (self->plan) : NULL;
   for (guint i = 0; i < self->plan->n_tasks; i++)
     {
-      guint32 lane = jg_trace_add_task (self->trace, self->plan->tasks[i].name, JG_LANE_NONE);
+      guint32 lane = jg_trace_add_task (self->trace, self->plan->tasks[i].name,
+                                        parents != NULL ? parents[i] : JG_LANE_NONE);
 
       g_assert (lane == i);
     }
   self->worker_lanes = g_new0 (guint32, self->n_workers);
-  for (guint i = 0; i < self->n_workers; i++)
+  /* The loop, the executor threads and the worker processes add lanes of their own. */
+  for (guint i = 0; i < self->n_workers && !async && self->options.model != JG_MODEL_PROCESSES; i++)
     {
       g_autofree char *name = self->options.model == JG_MODEL_SEQUENTIAL
                               ? g_strdup ("Main thread")
@@ -826,6 +949,27 @@ jg_run_start (JgRun   *self,
   self->interpreters = g_ptr_array_new_with_free_func ((GDestroyNotify) jg_interpreter_free);
   for (guint i = 0; i < n_interpreters; i++)
     g_ptr_array_add (self->interpreters, jg_interpreter_new (i, mode, self->options.switch_interval_ms));
+  if (async)
+    {
+      JgAsyncioOptions aio = { 0 };
+
+      aio.hybrid = self->options.model == JG_MODEL_HYBRID;
+      aio.hybrid_processes = self->options.hybrid_executor == JG_HYBRID_PROCESSES;
+      aio.executor_size = jg_asyncio_executor_size (self->options.workers);
+      self->asyncio = jg_asyncio_new (self->plan, &aio, self->trace, self->recorder, self->sync,
+                                      g_ptr_array_index (self->interpreters, 0), &self->io, self->cancellable);
+    }
+  if (self->options.model == JG_MODEL_PROCESSES)
+    {
+      JgProcessPoolOptions pool = { 0 };
+
+      pool.n_workers = self->n_workers;
+      pool.start_method = self->options.start_method;
+      pool.interpreter = mode;
+      pool.switch_interval_ms = self->options.switch_interval_ms;
+      pool.io = &self->io;
+      self->processes = jg_process_pool_new (self->plan, &pool, self->trace, self->recorder, self->cancellable);
+    }
 
   self->context = g_main_context_ref_thread_default ();
   self->status = JG_RUN_RUNNING;

@@ -12,6 +12,7 @@
 #include <gio/gio.h>
 
 #include "jg-interpreter.h"
+#include "jg-process-pool.h"
 #include "jg-scenario.h"
 #include "jg-trace.h"
 
@@ -21,8 +22,19 @@ typedef enum
 {
   JG_MODEL_SEQUENTIAL = 0, /* one thread runs every task in order: the baseline */
   JG_MODEL_THREADS,        /* threading / ThreadPoolExecutor: N threads pull tasks */
+  JG_MODEL_ASYNCIO,        /* asyncio.run: coroutines on one thread's event loop (docs/asyncio.md) */
+  JG_MODEL_HYBRID,         /* asyncio plus an executor that takes the computing and blocking steps */
+  JG_MODEL_PROCESSES,      /* multiprocessing.Pool / ProcessPoolExecutor: N worker processes (docs/processes.md) */
   JG_N_MODELS
 } JgModel;
+
+/* The executor of the hybrid model (asyncio.to_thread is always the thread pool). */
+typedef enum
+{
+  JG_HYBRID_THREADS = 0,   /* the loop's default ThreadPoolExecutor */
+  JG_HYBRID_PROCESSES,     /* a ProcessPoolExecutor */
+  JG_HYBRID_N_EXECUTORS
+} JgHybridExecutor;
 
 typedef enum
 {
@@ -39,11 +51,18 @@ typedef struct
 {
   JgModel           model;
   /* Threads: the pool's size (ThreadPoolExecutor's max_workers); 0 means one
-   * thread per task. Never more threads than tasks. Sequential: ignored. */
+   * thread per task. Never more threads than tasks. Sequential: ignored.
+   * Asyncio and hybrid: the executor's size; 0 means ThreadPoolExecutor's
+   * default, min (32, cores + 4). */
   guint             workers;
   JgInterpreterMode interpreter;
   /* sys.setswitchinterval (), in milliseconds. */
   double            switch_interval_ms;
+  /* Hybrid: where run_in_executor sends the computing and blocking steps. */
+  JgHybridExecutor  hybrid_executor;
+  /* Processes: how the workers start (Pool's context); their number is
+   * `workers`, 0 meaning os.cpu_count (), never more than tasks. */
+  JgStartMethod     start_method;
 } JgRunOptions;
 
 /* Every few milliseconds the watchdog reads the wait-for graph. */
@@ -54,7 +73,7 @@ gboolean    jg_model_from_name      (const char  *name,
                                      JgModel     *model);
 const char *jg_run_status_name      (JgRunStatus  status);
 
-/* Threads, 0 workers (one per task), GIL, 5 ms. */
+/* Threads, 0 workers (one per task), GIL, 5 ms; processes start by fork. */
 void        jg_run_options_init     (JgRunOptions *options);
 
 #define JG_TYPE_RUN (jg_run_get_type ())
@@ -69,7 +88,8 @@ void          jg_run_set_definition (JgRun        *self,
 /* The trace this run records into: lanes and metadata are there once started. */
 JgTrace      *jg_run_get_trace      (JgRun        *self);
 const JgRunOptions *jg_run_get_options (JgRun     *self);
-/* Threads the run uses (1 for sequential). */
+/* Threads the run starts itself (1 for sequential; for asyncio and hybrid, the
+ * loop's thread: the executor's threads start as work arrives). */
 guint         jg_run_get_n_workers  (JgRun        *self);
 
 /* Checks the plan, sets the trace's metadata and lanes, starts the loopback

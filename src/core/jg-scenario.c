@@ -176,6 +176,10 @@ value_clear (Value *value)
 
 #define OP_REPEAT JG_STEP_N_KINDS
 
+/* The asyncio steps' own fields (load_async_step). */
+typedef struct _AsyncTemplate AsyncTemplate;
+static void async_template_free (AsyncTemplate *async);
+
 typedef struct
 {
   char       *path;
@@ -187,7 +191,10 @@ typedef struct
   guint       object;
   Value       add;
   Value       times;
+  Value       bytes;    /* TRANSFER */
+  JgTransferDirection direction;
   GPtrArray  *steps;    /* OP_REPEAT: the steps repeated */
+  AsyncTemplate *async; /* spawn, gather, … (docs/asyncio.md) */
 } StepTemplate;
 
 static void
@@ -199,7 +206,9 @@ step_template_free (StepTemplate *step)
   value_clear (&step->releases_gil);
   value_clear (&step->add);
   value_clear (&step->times);
+  value_clear (&step->bytes);
   g_clear_pointer (&step->steps, g_ptr_array_unref);
+  g_clear_pointer (&step->async, async_template_free);
   g_free (step);
 }
 
@@ -1375,6 +1384,18 @@ static const OpInfo ops[] = {
   { "get", JG_STEP_QUEUE_GET, OBJECT_QUEUE, "name" },
   { "read", JG_STEP_READ, OBJECT_VARIABLE, "var" },
   { "write", JG_STEP_WRITE, OBJECT_VARIABLE, "var" },
+  { "transfer", JG_STEP_TRANSFER, -1, NULL },
+  { "spawn", JG_STEP_SPAWN, -1, NULL },
+  { "await", JG_STEP_AWAIT, -1, NULL },
+  { "gather", JG_STEP_GATHER, -1, NULL },
+  { "taskgroup", JG_STEP_TASKGROUP, -1, NULL },
+  { "as_completed", JG_STEP_AS_COMPLETED, -1, NULL },
+  { "map", JG_STEP_MAP, -1, NULL },
+  { "wait_for", JG_STEP_WAIT_FOR, -1, NULL },
+  { "cancel", JG_STEP_CANCEL, -1, NULL },
+  { "fail", JG_STEP_FAIL, -1, NULL },
+  { "to_thread", JG_STEP_TO_THREAD, -1, NULL },
+  { "run_in_executor", JG_STEP_TO_THREAD, -1, NULL },
   { "repeat", OP_REPEAT, -1, NULL },
 };
 
@@ -1392,6 +1413,13 @@ static gboolean load_steps (JgScenario  *self,
                             GPtrArray   *steps,
                             guint        depth,
                             GError     **error);
+static gboolean load_async_step (JgScenario    *self,
+                                 JsonObject    *object,
+                                 const char    *path,
+                                 const char    *op,
+                                 StepTemplate  *step,
+                                 guint          depth,
+                                 GError       **error);
 
 static gboolean
 load_step (JgScenario    *self,
@@ -1419,6 +1447,8 @@ load_step (JgScenario    *self,
       return invalid (self, error, op_path, "unknown step “%s” (expected one of: %s)", op, list->str);
     }
   step->op = info->op;
+  if (info->op >= JG_STEP_SPAWN && info->op < JG_STEP_N_KINDS)
+    return load_async_step (self, object, path, op, step, depth, error);
 
   {
     const char *fields[6] = { "op", "if", NULL };
@@ -1439,6 +1469,10 @@ load_step (JgScenario    *self,
         break;
       case JG_STEP_WRITE:
         fields[n++] = "add";
+        break;
+      case JG_STEP_TRANSFER:
+        fields[n++] = "bytes";
+        fields[n++] = "direction";
         break;
       case OP_REPEAT:
         fields[n++] = "times";
@@ -1517,6 +1551,26 @@ load_step (JgScenario    *self,
       step->object = (guint) found;
     }
 
+  step->direction = JG_TRANSFER_TO_WORKER;
+  if (info->op == JG_STEP_TRANSFER)
+    {
+      g_autofree char *direction = NULL;
+
+      if (!load_value (self, object, path, "bytes", FALSE, TRUE, TRUE, &step->bytes, error)
+          || !check_constant (self, &step->bytes, 0, (double) JG_TRANSFER_MAX_BYTES, TRUE, " bytes", error)
+          || !get_string (self, object, path, "direction", FALSE, &direction, error))
+        return FALSE;
+      if (g_strcmp0 (direction, "from_worker") == 0)
+        step->direction = JG_TRANSFER_FROM_WORKER;
+      else if (direction != NULL && !g_str_equal (direction, "to_worker"))
+        {
+          g_autofree char *direction_path = join (path, "direction");
+
+          return invalid (self, error, direction_path,
+                          "unknown direction “%s” (expected to_worker or from_worker)", direction);
+        }
+    }
+
   if (info->op == JG_STEP_WRITE
       && (!load_value (self, object, path, "add", FALSE, TRUE, FALSE, &step->add, error)
           || !check_constant (self, &step->add, -MAX_WHOLE, MAX_WHOLE, TRUE, "", error)))
@@ -1563,6 +1617,336 @@ load_steps (JgScenario  *self,
       step->path = g_strdup (path);
       g_ptr_array_add (steps, step);
       if (!load_step (self, node, path, step, depth, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* asyncio steps (docs/asyncio.md). Their children are tasks of their own,
+ * written like the top-level ones; each becomes a plan task that starts when
+ * the step runs. */
+
+struct _AsyncTemplate
+{
+  GPtrArray *tasks;             /* TaskTemplate: the children of spawn, gather, … */
+  GPtrArray *steps;             /* StepTemplate: to_thread's body */
+  GPtrArray *each;              /* StepTemplate: run once per result */
+  Value      timeout;           /* timeout_ms */
+  Value      return_exceptions;
+  Value      catch_errors;      /* catch */
+  char      *text;              /* await, cancel: a spawned task's name; fail: the exception;
+                                 * to_thread: the lane's name */
+  gboolean   in_processes;      /* run_in_executor on "processes" */
+};
+
+static void
+async_template_free (AsyncTemplate *async)
+{
+  g_clear_pointer (&async->tasks, g_ptr_array_unref);
+  g_clear_pointer (&async->steps, g_ptr_array_unref);
+  g_clear_pointer (&async->each, g_ptr_array_unref);
+  value_clear (&async->timeout);
+  value_clear (&async->return_exceptions);
+  value_clear (&async->catch_errors);
+  g_free (async->text);
+  g_free (async);
+}
+
+static gboolean
+op_starts_tasks (guint op)
+{
+  return op == JG_STEP_SPAWN || op == JG_STEP_GATHER || op == JG_STEP_TASKGROUP
+      || op == JG_STEP_AS_COMPLETED || op == JG_STEP_MAP || op == JG_STEP_WAIT_FOR
+      || op == JG_STEP_TO_THREAD;
+}
+
+/* Whether any of @steps, inside repeats too, starts tasks: then each round of
+ * a repeat must be expanded again, so that it starts tasks of its own. */
+static gboolean
+steps_start_tasks (GPtrArray *steps)
+{
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
+    {
+      const StepTemplate *step = g_ptr_array_index (steps, i);
+
+      if (step->op == OP_REPEAT ? steps_start_tasks (step->steps) : op_starts_tasks (step->op))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The body of `each` runs inside the waiting task, between two results; that
+ * of to_thread on an executor's thread, where asyncio's objects are out of
+ * reach. Neither may start or await tasks. */
+static gboolean
+check_plain_steps (JgScenario  *self,
+                   GPtrArray   *steps,
+                   gboolean     in_thread,
+                   const char  *what,
+                   GError     **error)
+{
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const StepTemplate *step = g_ptr_array_index (steps, i);
+
+      if (step->op == OP_REPEAT)
+        {
+          if (!check_plain_steps (self, step->steps, in_thread, what, error))
+            return FALSE;
+        }
+      else if (step->async != NULL && step->op != JG_STEP_FAIL)
+        {
+          return invalid (self, error, step->path, "%s cannot start, await or cancel tasks", what);
+        }
+      else if (in_thread && step->op >= JG_STEP_LOCK && step->op <= JG_STEP_QUEUE_GET)
+        {
+          return invalid (self, error, step->path,
+                          "%s runs on another thread, where asyncio's locks, semaphores and queues "
+                          "cannot be used", what);
+        }
+    }
+  return TRUE;
+}
+
+/* A child task: like a top-level one; wait_for's is one task (no count, no if). */
+static TaskTemplate *
+load_child_task (JgScenario  *self,
+                 JsonObject  *object,
+                 const char  *path,
+                 gboolean     one,
+                 guint        depth,
+                 GError     **error)
+{
+  static const char * const fields[] = { "name", "count", "repeat", "if", "steps", NULL };
+  static const char * const one_fields[] = { "name", "repeat", "steps", NULL };
+  TaskTemplate *task;
+
+  if (!check_members (self, object, path, one ? one_fields : fields, error))
+    return NULL;
+  task = g_new0 (TaskTemplate, 1);
+  task->path = g_strdup (path);
+  task->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_template_free);
+  if (!get_string (self, object, path, "name", TRUE, &task->name, error)
+      || !load_value (self, object, path, "count", FALSE, FALSE, FALSE, &task->count, error)
+      || !check_constant (self, &task->count, 0, MAX_PLAN_TASKS, TRUE, " tasks", error)
+      || !load_value (self, object, path, "repeat", FALSE, TRUE, FALSE, &task->repeat, error)
+      || !check_constant (self, &task->repeat, 0, MAX_REPEAT, TRUE, "", error)
+      || !load_value (self, object, path, "if", TRUE, FALSE, FALSE, &task->cond, error)
+      || !load_steps (self, object, path, task->steps, depth + 1, error))
+    {
+      task_template_free (task);
+      return NULL;
+    }
+  return task;
+}
+
+/* "tasks": [ … ] or, with @single, "task": { … } (spawn and wait_for). */
+static gboolean
+load_child_tasks (JgScenario     *self,
+                  JsonObject     *object,
+                  const char     *path,
+                  AsyncTemplate  *async,
+                  gboolean        single,
+                  gboolean        one,
+                  guint           depth,
+                  GError        **error)
+{
+  async->tasks = g_ptr_array_new_with_free_func ((GDestroyNotify) task_template_free);
+
+  if (single)
+    {
+      g_autofree char *task_path = join (path, "task");
+      JsonNode *node = json_object_get_member (object, "task");
+      TaskTemplate *task;
+
+      if (node == NULL)
+        return invalid (self, error, task_path, "required field is missing");
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return invalid (self, error, task_path, "expected an object { … }, got %s", describe (node));
+      task = load_child_task (self, json_node_get_object (node), task_path, one, depth, error);
+      if (task == NULL)
+        return FALSE;
+      g_ptr_array_add (async->tasks, task);
+      return TRUE;
+    }
+  else
+    {
+      g_autofree char *tasks_path = join (path, "tasks");
+      JsonArray *array;
+
+      if (!get_array (self, object, path, "tasks", TRUE, &array, error))
+        return FALSE;
+      if (json_array_get_length (array) == 0)
+        return invalid (self, error, tasks_path, "must hold at least one task");
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *task_path = element (tasks_path, i);
+          JsonObject *node = get_element_object (self, array, i, task_path, error);
+          TaskTemplate *task;
+
+          if (node == NULL)
+            return FALSE;
+          task = load_child_task (self, node, task_path, FALSE, depth, error);
+          if (task == NULL)
+            return FALSE;
+          g_ptr_array_add (async->tasks, task);
+        }
+      return TRUE;
+    }
+}
+
+/* "each": the steps run for every result. */
+static gboolean
+load_each (JgScenario     *self,
+           JsonObject     *object,
+           const char     *path,
+           AsyncTemplate  *async,
+           guint           depth,
+           GError        **error)
+{
+  g_autofree char *each_path = join (path, "each");
+  JsonArray *array;
+
+  if (!get_array (self, object, path, "each", FALSE, &array, error))
+    return FALSE;
+  if (array == NULL)
+    return TRUE;
+  if (json_array_get_length (array) == 0)
+    return invalid (self, error, each_path, "must hold at least one step (or leave “each” out)");
+  async->each = g_ptr_array_new_with_free_func ((GDestroyNotify) step_template_free);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *step_path = element (each_path, i);
+      JsonObject *node = get_element_object (self, array, i, step_path, error);
+      StepTemplate *step;
+
+      if (node == NULL)
+        return FALSE;
+      step = g_new0 (StepTemplate, 1);
+      step->path = g_strdup (step_path);
+      g_ptr_array_add (async->each, step);
+      if (!load_step (self, node, step_path, step, depth + 1, error))
+        return FALSE;
+    }
+  return check_plain_steps (self, async->each, FALSE, "a step of “each”", error);
+}
+
+static gboolean
+load_async_step (JgScenario    *self,
+                 JsonObject    *object,
+                 const char    *path,
+                 const char    *op,
+                 StepTemplate  *step,
+                 guint          depth,
+                 GError       **error)
+{
+  const char *fields[10] = { "op", "if", NULL };
+  guint n = 2;
+  AsyncTemplate *async;
+
+  switch (step->op)
+    {
+    case JG_STEP_SPAWN:
+      fields[n++] = "task";
+      break;
+    case JG_STEP_AWAIT:
+      fields[n++] = "name";
+      fields[n++] = "timeout_ms";
+      fields[n++] = "catch";
+      break;
+    case JG_STEP_GATHER:
+      fields[n++] = "tasks";
+      fields[n++] = "each";
+      fields[n++] = "return_exceptions";
+      fields[n++] = "timeout_ms";
+      fields[n++] = "catch";
+      break;
+    case JG_STEP_TASKGROUP:
+      fields[n++] = "tasks";
+      fields[n++] = "timeout_ms";
+      fields[n++] = "catch";
+      break;
+    case JG_STEP_AS_COMPLETED:
+    case JG_STEP_MAP:
+      fields[n++] = "tasks";
+      fields[n++] = "each";
+      fields[n++] = "catch";
+      break;
+    case JG_STEP_WAIT_FOR:
+      fields[n++] = "task";
+      fields[n++] = "timeout_ms";
+      fields[n++] = "catch";
+      break;
+    case JG_STEP_CANCEL:
+      fields[n++] = "name";
+      break;
+    case JG_STEP_FAIL:
+      fields[n++] = "error";
+      break;
+    case JG_STEP_TO_THREAD:
+      fields[n++] = "name";
+      fields[n++] = "steps";
+      fields[n++] = "catch";
+      if (g_str_equal (op, "run_in_executor"))
+        fields[n++] = "executor";
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  if (!check_members (self, object, path, fields, error))
+    return FALSE;
+  if (op_starts_tasks (step->op) && depth >= MAX_REPEAT_DEPTH)
+    return invalid (self, error, path, "tasks and repeats are nested more than %d deep", MAX_REPEAT_DEPTH);
+
+  step->async = async = g_new0 (AsyncTemplate, 1);
+  if (!load_value (self, object, path, "if", TRUE, TRUE, FALSE, &step->cond, error))
+    return FALSE;
+
+  if (find_in (fields, "timeout_ms") != NULL
+      && (!load_value (self, object, path, "timeout_ms", FALSE, TRUE, step->op == JG_STEP_WAIT_FOR,
+                       &async->timeout, error)
+          || !check_constant (self, &async->timeout, 0.001, MAX_STEP_MS, FALSE, " ms", error)))
+    return FALSE;
+  if (find_in (fields, "return_exceptions") != NULL
+      && !load_value (self, object, path, "return_exceptions", TRUE, TRUE, FALSE, &async->return_exceptions, error))
+    return FALSE;
+  if (find_in (fields, "catch") != NULL
+      && !load_value (self, object, path, "catch", TRUE, TRUE, FALSE, &async->catch_errors, error))
+    return FALSE;
+  if (find_in (fields, "name") != NULL && !get_string (self, object, path, "name", FALSE, &async->text, error))
+    return FALSE;
+  if (step->op == JG_STEP_FAIL && !get_string (self, object, path, "error", FALSE, &async->text, error))
+    return FALSE;
+
+  if (find_in (fields, "executor") != NULL)
+    {
+      g_autofree char *executor = NULL;
+
+      if (!get_string (self, object, path, "executor", FALSE, &executor, error))
+        return FALSE;
+      if (executor != NULL && !g_str_equal (executor, "threads") && !g_str_equal (executor, "processes"))
+        {
+          g_autofree char *executor_path = join (path, "executor");
+
+          return invalid (self, error, executor_path, "unknown executor “%s” (expected threads or processes)",
+                          executor);
+        }
+      async->in_processes = g_strcmp0 (executor, "processes") == 0;
+    }
+
+  if (find_in (fields, "tasks") != NULL
+      && !load_child_tasks (self, object, path, async, FALSE, FALSE, depth, error))
+    return FALSE;
+  if (find_in (fields, "task") != NULL
+      && !load_child_tasks (self, object, path, async, TRUE, step->op == JG_STEP_WAIT_FOR, depth, error))
+    return FALSE;
+  if (find_in (fields, "each") != NULL && !load_each (self, object, path, async, depth, error))
+    return FALSE;
+  if (step->op == JG_STEP_TO_THREAD)
+    {
+      async->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_template_free);
+      if (!load_steps (self, object, path, async->steps, depth + 1, error)
+          || !check_plain_steps (self, async->steps, TRUE, op, error))
         return FALSE;
     }
   return TRUE;
@@ -1654,7 +2038,13 @@ typedef struct
   GArray  *tasks;    /* JgPlanTask */
   guint8  *held;     /* per lock, while checking a task */
   gboolean over;     /* expansion stopped at MAX_PLAN_STEPS */
+  const char *task_name; /* asyncio: the task whose steps are being expanded */
 } Builder;
+
+static gboolean expand_async_step (Builder            *b,
+                                   const StepTemplate *t,
+                                   guint64             budget,
+                                   GArray             *out);
 
 static gboolean
 eval_condition (Context     *c,
@@ -1695,6 +2085,14 @@ expand_steps (Builder   *b,
           if (!eval_value (&b->c, &t->times, 1, 0, MAX_REPEAT, TRUE, "", &x))
             return FALSE;
           times = (guint64) x;
+          /* Each round of a repeat that starts tasks starts its own. */
+          if (steps_start_tasks (t->steps))
+            {
+              for (guint64 k = 0; k < times; k++)
+                if (!expand_steps (b, t->steps, budget, out))
+                  return FALSE;
+              continue;
+            }
           if (!expand_steps (b, t->steps, budget - out->len, inner))
             return FALSE;
           if (inner->len * times > budget - out->len)
@@ -1704,6 +2102,13 @@ expand_steps (Builder   *b,
             }
           for (guint64 k = 0; k < times; k++)
             g_array_append_vals (out, inner->data, inner->len);
+          continue;
+        }
+
+      if (t->async != NULL)
+        {
+          if (!expand_async_step (b, t, budget, out))
+            return FALSE;
           continue;
         }
 
@@ -1718,6 +2123,13 @@ expand_steps (Builder   *b,
       if (!eval_value (&b->c, &t->add, 0, -MAX_WHOLE, MAX_WHOLE, TRUE, "", &x))
         return FALSE;
       step.value = (gint64) x;
+      step.direction = t->direction;
+      if (t->op == JG_STEP_TRANSFER)
+        {
+          if (!eval_value (&b->c, &t->bytes, 0, 0, (double) JG_TRANSFER_MAX_BYTES, TRUE, " bytes", &x))
+            return FALSE;
+          step.value = (gint64) x;
+        }
       if (out->len >= budget)
         {
           b->over = TRUE;
@@ -1778,6 +2190,229 @@ task_name (const char *name,
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
 
+/* Expanding asyncio steps: the children become plan tasks of their own. */
+
+/* Reserves @n zeroed plan tasks at the end and returns the first, so that a
+ * task's lane comes before the lanes of the tasks it starts. */
+static guint
+reserve_tasks (Builder *b,
+               guint    n)
+{
+  guint first = b->tasks->len;
+
+  if (n > 0)
+    {
+      g_array_set_size (b->tasks, first + n);
+      memset (&g_array_index (b->tasks, JgPlanTask, first), 0, n * sizeof (JgPlanTask));
+    }
+  return first;
+}
+
+/* An await or cancel by name needs a spawn step of that name before it. */
+static gboolean
+check_async_task (Builder          *b,
+                  const char       *path,
+                  const JgPlanTask *task)
+{
+  g_autoptr (GPtrArray) spawned = g_ptr_array_new ();
+
+  for (guint i = 0; i < task->n_steps; i++)
+    {
+      const JgStep *step = &task->steps[i];
+
+      if (step->kind == JG_STEP_SPAWN)
+        g_ptr_array_add (spawned, (gpointer) step->message);
+      else if ((step->kind == JG_STEP_AWAIT || step->kind == JG_STEP_CANCEL)
+               && step->message != NULL && !g_ptr_array_find (spawned, step->message, NULL))
+        return invalid (b->c.self, b->c.error, path, "“%s” %s “%s”, which no spawn step before it starts",
+                        task->name, step->kind == JG_STEP_AWAIT ? "awaits" : "cancels", step->message);
+    }
+  return TRUE;
+}
+
+/* Fills plan task @slot, reserved before, with copy @index of @count of @t. */
+static gboolean
+expand_child_task (Builder            *b,
+                   const TaskTemplate *t,
+                   guint               index,
+                   guint               count,
+                   guint               slot)
+{
+  g_autoptr (GArray) steps = g_array_new (FALSE, FALSE, sizeof (JgStep));
+  g_autofree char *name = task_name (t->name, index, count);
+  guint64 budget = MAX_PLAN_STEPS - MIN (b->n_steps, MAX_PLAN_STEPS);
+  const char *saved_name = b->task_name;
+  double saved_index = b->c.index;
+  JgPlanTask task = { 0 };
+  gboolean ok;
+  double x;
+
+  /* Inside a child, $i is the child's number among its copies. */
+  b->c.index = index;
+  b->task_name = name;
+  ok = eval_value (&b->c, &t->repeat, 1, 0, MAX_REPEAT, TRUE, "", &x);
+  for (guint64 r = 0; ok && r < (guint64) x; r++)
+    ok = expand_steps (b, t->steps, budget, steps);
+  b->task_name = saved_name;
+  b->c.index = saved_index;
+  if (!ok)
+    return FALSE;
+
+  task.name = g_steal_pointer (&name);
+  task.n_steps = steps->len;
+  task.steps = g_new (JgStep, MAX (steps->len, 1));
+  memcpy (task.steps, steps->data, steps->len * sizeof (JgStep));
+  g_array_index (b->tasks, JgPlanTask, slot) = task;
+  b->n_steps += task.n_steps;
+  return check_locks (b, t, &task) && check_async_task (b, t->path, &task);
+}
+
+static gboolean
+expand_children (Builder   *b,
+                 GPtrArray *templates,
+                 guint     *first,
+                 guint     *n_children)
+{
+  g_autofree guint *counts = g_new0 (guint, MAX (templates->len, 1));
+  double saved_index = b->c.index;
+  guint total = 0;
+  guint slot;
+
+  b->c.index = 1;
+  for (guint i = 0; i < templates->len; i++)
+    {
+      const TaskTemplate *t = g_ptr_array_index (templates, i);
+      gboolean include;
+      double x;
+
+      if (!eval_condition (&b->c, &t->cond, &include)
+          || (include && !eval_value (&b->c, &t->count, 1, 0, MAX_PLAN_TASKS, TRUE, " tasks", &x)))
+        {
+          b->c.index = saved_index;
+          return FALSE;
+        }
+      counts[i] = include ? (guint) x : 0;
+      total += counts[i];
+      if (b->tasks->len + total > MAX_PLAN_TASKS)
+        {
+          b->c.index = saved_index;
+          return invalid (b->c.self, b->c.error, t->count.expr ? t->count.path : t->path,
+                          "the run would have %u tasks, more than the limit of %d",
+                          b->tasks->len + total, MAX_PLAN_TASKS);
+        }
+    }
+  b->c.index = saved_index;
+
+  *first = slot = reserve_tasks (b, total);
+  *n_children = total;
+  for (guint i = 0; i < templates->len; i++)
+    for (guint k = 1; k <= counts[i]; k++)
+      if (!expand_child_task (b, g_ptr_array_index (templates, i), k, counts[i], slot++))
+        return FALSE;
+  return TRUE;
+}
+
+/* to_thread's body: a task of its own, run by an executor, with the $i of the
+ * task that hands it over. */
+static gboolean
+expand_executor_body (Builder             *b,
+                      const AsyncTemplate *async,
+                      guint               *child)
+{
+  g_autoptr (GArray) steps = g_array_new (FALSE, FALSE, sizeof (JgStep));
+  guint64 budget = MAX_PLAN_STEPS - MIN (b->n_steps, MAX_PLAN_STEPS);
+  JgPlanTask task = { 0 };
+
+  if (b->tasks->len + 1 > MAX_PLAN_TASKS)
+    return invalid (b->c.self, b->c.error, NULL, "the run would have more than the limit of %d tasks",
+                    MAX_PLAN_TASKS);
+  *child = reserve_tasks (b, 1);
+  if (!expand_steps (b, async->steps, budget, steps))
+    return FALSE;
+  if (async->text != NULL)
+    task.name = task_name (async->text, (guint) b->c.index, 1);
+  else
+    task.name = g_strdup_printf ("%s → %s", b->task_name != NULL ? b->task_name : "task",
+                                 async->in_processes ? "process" : "thread");
+  task.n_steps = steps->len;
+  task.steps = g_new (JgStep, MAX (steps->len, 1));
+  memcpy (task.steps, steps->data, steps->len * sizeof (JgStep));
+  g_array_index (b->tasks, JgPlanTask, *child) = task;
+  b->n_steps += task.n_steps;
+  return TRUE;
+}
+
+static gboolean
+expand_async_step (Builder            *b,
+                   const StepTemplate *t,
+                   guint64             budget,
+                   GArray             *out)
+{
+  const AsyncTemplate *async = t->async;
+  JgStep step = { 0 };
+  gboolean flag;
+
+  step.kind = (JgStepKind) t->op;
+  if (async->timeout.expr != NULL
+      && !eval_value (&b->c, &async->timeout, 0, 0.001, MAX_STEP_MS, FALSE, " ms", &step.timeout_ms))
+    return FALSE;
+  if (async->return_exceptions.expr != NULL)
+    {
+      if (!eval_condition (&b->c, &async->return_exceptions, &flag))
+        return FALSE;
+      step.async_flags |= flag ? JG_STEP_RETURN_EXCEPTIONS : 0;
+    }
+  if (async->catch_errors.expr != NULL)
+    {
+      if (!eval_condition (&b->c, &async->catch_errors, &flag))
+        return FALSE;
+      step.async_flags |= flag ? JG_STEP_CATCH : 0;
+    }
+  if (async->in_processes)
+    step.async_flags |= JG_STEP_IN_PROCESSES;
+
+  switch (t->op)
+    {
+    case JG_STEP_FAIL:
+      step.message = g_intern_string (async->text != NULL ? async->text : "Exception");
+      break;
+    case JG_STEP_AWAIT:
+    case JG_STEP_CANCEL:
+      step.message = async->text != NULL ? g_intern_string (async->text) : NULL;
+      break;
+    case JG_STEP_SPAWN:
+      step.message = g_intern_string (((TaskTemplate *) g_ptr_array_index (async->tasks, 0))->name);
+      break;
+    default:
+      break;
+    }
+
+  if (async->tasks != NULL && !expand_children (b, async->tasks, &step.child, &step.n_children))
+    return FALSE;
+  if (t->op == JG_STEP_TO_THREAD)
+    {
+      if (!expand_executor_body (b, async, &step.child))
+        return FALSE;
+      step.n_children = 1;
+    }
+
+  if (out->len >= budget)
+    {
+      b->over = TRUE;
+      return FALSE;
+    }
+  g_array_append_val (out, step);
+  if (async->each != NULL)
+    {
+      guint start = out->len;
+
+      if (!expand_steps (b, async->each, budget, out))
+        return FALSE;
+      g_array_index (out, JgStep, start - 1).n_body = out->len - start;
+    }
+  return TRUE;
+}
+
 static gboolean
 expand_tasks (Builder *b)
 {
@@ -1810,13 +2445,24 @@ expand_tasks (Builder *b)
           JgPlanTask task = { 0 };
           gboolean expanded;
           guint64 repeat;
+          guint slot;
 
           b->c.index = k;
           if (!eval_value (&b->c, &t->repeat, 1, 0, MAX_REPEAT, TRUE, "", &x))
             return FALSE;
           repeat = (guint64) x;
           task.name = task_name (t->name, k, count);
+          /* Its lane comes before those of the tasks it starts. */
+          slot = reserve_tasks (b, 1);
+          b->task_name = task.name;
           expanded = expand_steps (b, t->steps, budget, once);
+          /* Each round of a task that starts tasks starts its own. */
+          if (expanded && steps_start_tasks (t->steps))
+            {
+              for (guint64 r = 1; expanded && r < repeat; r++)
+                expanded = expand_steps (b, t->steps, budget, once);
+              repeat = 1;
+            }
           if (b->over || (expanded && once->len * repeat > budget))
             {
               /* Reported on the task: the count, repeat and times in it together
@@ -1837,9 +2483,9 @@ expand_tasks (Builder *b)
           task.steps = g_new (JgStep, MAX (task.n_steps, 1));
           for (guint64 r = 0; r < repeat; r++)
             memcpy (task.steps + r * once->len, once->data, once->len * sizeof (JgStep));
-          g_array_append_val (b->tasks, task);
+          g_array_index (b->tasks, JgPlanTask, slot) = task;
           b->n_steps += task.n_steps;
-          if (!check_locks (b, t, &task))
+          if (!check_locks (b, t, &task) || !check_async_task (b, t->path, &task))
             return FALSE;
         }
     }

@@ -58,8 +58,37 @@ typedef enum
   JG_STEP_QUEUE_GET,
   JG_STEP_READ,        /* copy shared variable `object` into the task's register */
   JG_STEP_WRITE,       /* store register + `value` into shared variable `object` */
+  JG_STEP_TRANSFER,    /* `value` bytes really serialised and sent to or from a worker process */
+  /* asyncio (docs/asyncio.md): the children are plan tasks [child, child + n_children) */
+  JG_STEP_SPAWN,       /* asyncio.create_task for each child; no wait */
+  JG_STEP_AWAIT,       /* await spawned tasks: those named `message`, or all (NULL) */
+  JG_STEP_GATHER,      /* asyncio.gather (children), then the body once per result, in order */
+  JG_STEP_TASKGROUP,   /* async with asyncio.TaskGroup: a failure cancels the siblings */
+  JG_STEP_AS_COMPLETED,/* the body once per child, in the order they finish */
+  JG_STEP_MAP,         /* the body once per child, in the order they were started */
+  JG_STEP_WAIT_FOR,    /* asyncio.wait_for (one child, timeout_ms) */
+  JG_STEP_CANCEL,      /* task.cancel () on spawned tasks: those named `message`, or all (NULL) */
+  JG_STEP_FAIL,        /* raise `message` */
+  JG_STEP_TO_THREAD,   /* asyncio.to_thread / run_in_executor: the child runs in an executor */
   JG_STEP_N_KINDS
 } JgStepKind;
+
+/* JgStep.async_flags */
+#define JG_STEP_RETURN_EXCEPTIONS 0x1 /* GATHER: failures are results, not raised */
+#define JG_STEP_CATCH             0x2 /* an exception (or TimeoutError) raised here is caught */
+#define JG_STEP_IN_PROCESSES      0x4 /* TO_THREAD: run_in_executor on the process pool */
+
+/* Which way a transfer goes: a task's arguments travel to its worker process
+ * before it starts, its result back after it ends (docs/processes.md). */
+typedef enum
+{
+  JG_TRANSFER_TO_WORKER = 0,
+  JG_TRANSFER_FROM_WORKER,
+  JG_TRANSFER_N_DIRECTIONS
+} JgTransferDirection;
+
+/* One transfer step moves at most 1 GiB. */
+#define JG_TRANSFER_MAX_BYTES (G_GINT64_CONSTANT (1) << 30)
 
 typedef struct
 {
@@ -68,7 +97,15 @@ typedef struct
   gboolean   releases_gil; /* CPU */
   JgIoKind   io_kind;      /* IO */
   guint      object;       /* index into the plan's locks / semaphores / queues / variables */
-  gint64     value;        /* WRITE: what is added to the register */
+  gint64     value;        /* WRITE: what is added to the register; TRANSFER: bytes */
+  JgTransferDirection direction; /* TRANSFER */
+  guint      child;        /* asyncio: the first child task (a plan task index) */
+  guint      n_children;   /* asyncio: how many; AWAIT/CANCEL by name: 0 */
+  guint      n_body;       /* GATHER, AS_COMPLETED, MAP: the steps after this one, run per result */
+  double     timeout_ms;   /* GATHER, TASKGROUP, AWAIT, WAIT_FOR: > 0 for a deadline */
+  guint      async_flags;  /* JG_STEP_RETURN_EXCEPTIONS, JG_STEP_CATCH, JG_STEP_IN_PROCESSES */
+  const char *message;     /* FAIL: the exception; SPAWN, AWAIT, CANCEL: the task's name as
+                            * written. Interned (g_intern_string): it outlives every plan. */
 } JgStep;
 
 typedef struct

@@ -1,0 +1,95 @@
+/* jg-process-pool.h: the processes model — multiprocessing.Pool and
+ * ProcessPoolExecutor on real juggler-worker processes (docs/processes.md).
+ *
+ * Each worker is its own interpreter with its own GIL. The pool starts them by
+ * the chosen start method, hands them the plan's tasks one at a time as they
+ * become free (Pool.map with chunksize 1), really serialises and pipes each
+ * task's arguments and result, forwards every worker's events into the trace
+ * while the run goes on, and reports a worker that crashes. No worker outlives
+ * the pool. */
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "jg-interpreter.h"
+#include "jg-recorder.h"
+#include "jg-scenario.h"
+#include "jg-trace.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  JG_START_FORK = 0,  /* os.fork () of the parent: Linux's default before Python 3.14 */
+  JG_START_SPAWN,     /* a fresh interpreter that re-imports the main module */
+  JG_START_FORKSERVER,/* a server is spawned once, then forks each worker */
+  JG_START_N_METHODS
+} JgStartMethod;
+
+/* The modelled start-up of a CPython interpreter, measured with CPython 3.11
+ * (docs/processes.md says how and gives public figures beside them): a forked
+ * child is ready in about 2 ms, a spawned one after about 40 ms of CPU (a
+ * fresh interpreter, multiprocessing's imports, the main module again); the
+ * fork server costs a spawn once and about 9 ms per worker forked from it. */
+#define JG_STARTUP_FORK_MS            2.0
+#define JG_STARTUP_SPAWN_MS           40.0
+#define JG_STARTUP_FORKSERVER_MS      9.0
+#define JG_STARTUP_FORKSERVER_SERVER_MS JG_STARTUP_SPAWN_MS
+
+const char *jg_start_method_name       (JgStartMethod  method);
+gboolean    jg_start_method_from_name  (const char    *name,
+                                        JgStartMethod *method);
+/* The modelled interpreter start-up of one worker started by @method. */
+double      jg_start_method_startup_ms (JgStartMethod  method);
+
+/* The juggler-worker program: $JUGGLER_WORKER, else the installed one. */
+const char *jg_process_pool_get_worker_path (void);
+
+typedef struct
+{
+  guint              n_workers;
+  JgStartMethod      start_method;
+  JgInterpreterMode  interpreter;        /* each worker's own interpreter */
+  double             switch_interval_ms;
+  const JgIoContext *io;                 /* the run's loopback server and scratch directory */
+} JgProcessPoolOptions;
+
+typedef struct _JgProcessPool JgProcessPool;
+
+/* Checks @start_method, that the worker program exists and that every step
+ * of @plan can run in a worker process: shared objects (locks, semaphores,
+ * queues, variables) cannot, as a threading.Lock cannot be pickled into
+ * another process. */
+gboolean       jg_process_pool_check       (const JgScenarioPlan       *plan,
+                                            JgStartMethod               start_method,
+                                            GError                    **error);
+
+/* Adds the parent's lane ("Main process") to @trace. @plan, @trace, @recorder,
+ * @cancellable and options->io must outlive the pool. */
+JgProcessPool *jg_process_pool_new         (const JgScenarioPlan       *plan,
+                                            const JgProcessPoolOptions *options,
+                                            JgTrace                    *trace,
+                                            JgRecorder                 *recorder,
+                                            GCancellable               *cancellable);
+void           jg_process_pool_free        (JgProcessPool              *self);
+
+/* Runs every task of the plan and returns once each has ended (or the
+ * cancellable was cancelled: the workers are killed and their tasks end as
+ * cancelled) and every process it started is gone. Call it once, on a thread
+ * that lives until it returns: the workers' parent-death signal is tied to it. */
+void           jg_process_pool_run         (JgProcessPool              *self);
+
+/* After the run: what went wrong, as objects the run reports among its marks
+ * ({"kind": "crash", "task", "worker", "pid", "signal", "signal_name",
+ * "exit_status", "time_s"}, {"kind": "error", "task", "message"}). */
+JsonArray     *jg_process_pool_dup_marks   (JgProcessPool              *self);
+/* After the run: adds "processes" to a run's results: {"start_method",
+ * "workers": [{"name", "pid", "startup_s", "tasks", "exit"}], "server" (for
+ * forkserver), "transfer_bytes", "crashes"}. */
+void           jg_process_pool_add_results (JgProcessPool              *self,
+                                            JsonObject                 *results);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (JgProcessPool, jg_process_pool_free)
+
+G_END_DECLS

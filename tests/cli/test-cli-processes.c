@@ -1,0 +1,306 @@
+/* test-cli-processes.c: `juggler-cli run --model processes` as a user runs it:
+ * the start methods, the JSON fields of the processes model, the built-in
+ * scenarios that teach it, Ctrl+C in a terminal, clear failures, and never a
+ * worker left behind. */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *tmp_dir;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_free (result->out);
+  g_free (result->err);
+}
+
+/* The CLI in a process group of its own, as a shell runs a job: a Ctrl+C
+ * reaches that whole group. */
+static void
+own_group (gpointer data)
+{
+  setpgid (0, 0);
+}
+
+static GSubprocess *
+spawn_cli (const char * const *arguments)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *cli = g_getenv ("JUGGLER_CLI");
+  GSubprocess *process;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (args, (char *) cli);
+  for (guint i = 0; arguments[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) arguments[i]);
+  g_ptr_array_add (args, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", tmp_dir, TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, own_group, NULL, NULL);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+static Result
+finish_cli (GSubprocess *process)
+{
+  g_autoptr (GError) error = NULL;
+  Result result = { 0 };
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  result.status = g_subprocess_get_exit_status (process);
+  return result;
+}
+
+static Result
+run_cli (const char *first,
+         ...)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GSubprocess) process = NULL;
+  va_list ap;
+
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  process = spawn_cli ((const char * const *) args->pdata);
+  return finish_cli (process);
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* Every worker the summary names is gone once the CLI has exited. */
+static void
+assert_pids_gone (JsonObject *summary)
+{
+  JsonArray *pids = json_object_get_array_member (summary, "pids");
+
+  for (guint i = 0; i < json_array_get_length (pids); i++)
+    {
+      gint64 pid = json_array_get_int_element (pids, i);
+
+      g_assert_cmpint (pid, >, 0);
+      g_assert_cmpint (kill ((pid_t) pid, 0), ==, -1);
+      g_assert_cmpint (errno, ==, ESRCH);
+    }
+  if (json_object_has_member (summary, "server_pid"))
+    {
+      g_assert_cmpint (kill ((pid_t) json_object_get_int_member (summary, "server_pid"), 0), ==, -1);
+      g_assert_cmpint (errno, ==, ESRCH);
+    }
+}
+
+/* Each start method: two workers with pids of their own, a start-up each,
+ * and spawn's far dearer than fork's. */
+static void
+test_start_methods (void)
+{
+  const char * const methods[] = { "fork", "spawn", "forkserver" };
+  double startup[G_N_ELEMENTS (methods)] = { 0 };
+
+  for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
+    {
+      Result r = run_cli ("run", "fork-vs-spawn", "--start-method", methods[m], "--workers", "2",
+                          "--set", "tasks=6", "--json", NULL);
+      g_autoptr (JsonObject) summary = NULL;
+      JsonArray *pids, *startups;
+
+      g_assert_cmpint (r.status, ==, 0);
+      summary = parse_object (r.out);
+      g_assert_cmpstr (json_object_get_string_member (summary, "model"), ==, "processes");
+      g_assert_cmpstr (json_object_get_string_member (summary, "start_method"), ==, methods[m]);
+      g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "completed");
+      g_assert_cmpint (json_object_get_int_member (summary, "workers"), ==, 2);
+      /* The six tasks and a start-up per process (and the server's). */
+      g_assert_cmpint (json_object_get_int_member (summary, "tasks_ended"), ==, m == 2 ? 9 : 8);
+      g_assert_cmpint (json_object_get_int_member (summary, "tasks_failed"), ==, 0);
+      g_assert_cmpint (json_object_get_int_member (summary, "crashes"), ==, 0);
+      g_assert_cmpint (json_object_get_int_member (summary, "transfer_bytes"), ==, 0);
+
+      pids = json_object_get_array_member (summary, "pids");
+      startups = json_object_get_array_member (summary, "startup_s");
+      g_assert_cmpuint (json_array_get_length (pids), ==, 2);
+      g_assert_cmpuint (json_array_get_length (startups), ==, 2);
+      g_assert_cmpint (json_array_get_int_element (pids, 0), !=, json_array_get_int_element (pids, 1));
+      for (guint i = 0; i < 2; i++)
+        {
+          g_assert_cmpfloat (json_array_get_double_element (startups, i), >, 0);
+          startup[m] += json_array_get_double_element (startups, i) / 2;
+        }
+      g_assert_cmpint (json_object_has_member (summary, "server_pid"), ==, m == 2);
+      assert_pids_gone (summary);
+      result_clear (&r);
+    }
+  g_test_message ("start-up per worker: fork %.1f ms, spawn %.1f ms, forkserver %.1f ms", startup[0] * 1e3,
+                  startup[1] * 1e3, startup[2] * 1e3);
+  g_assert_cmpfloat (startup[1], >, 2 * startup[0]);
+}
+
+/* The pickle bottleneck: what was pickled is counted, and the text summary
+ * says it too; other models report one process and no start method. */
+static void
+test_pickle_bottleneck (void)
+{
+  Result processes = run_cli ("run", "pickle-bottleneck", "--set", "tasks=2", "--set", "arguments=3",
+                              "--set", "result=1", "--json", NULL);
+  Result text = run_cli ("run", "pickle-bottleneck", "--set", "tasks=2", "--set", "arguments=1", NULL);
+  Result threads = run_cli ("run", "pickle-bottleneck", "--model", "threads", "--set", "tasks=2", "--json", NULL);
+  g_autoptr (JsonObject) summary = NULL;
+  g_autoptr (JsonObject) threads_summary = NULL;
+
+  g_assert_cmpint (processes.status, ==, 0);
+  summary = parse_object (processes.out);
+  g_assert_cmpstr (json_object_get_string_member (summary, "model"), ==, "processes");
+  g_assert_cmpint (json_object_get_int_member (summary, "transfer_bytes"), ==, 2 * (3 + 1) * 1048576);
+  g_assert_cmpint (json_object_get_int_member (summary, "tasks_failed"), ==, 0);
+  assert_pids_gone (summary);
+
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "Processes"));
+  g_assert_nonnull (strstr (text.out, "MiB pickled through pipes"));
+
+  g_assert_cmpint (threads.status, ==, 0);
+  threads_summary = parse_object (threads.out);
+  g_assert_true (json_object_get_null_member (threads_summary, "start_method"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (threads_summary, "pids")), ==, 1);
+  g_assert_false (json_object_has_member (threads_summary, "transfer_bytes"));
+
+  result_clear (&processes);
+  result_clear (&text);
+  result_clear (&threads);
+}
+
+static void
+on_exited (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+/* Ctrl+C in a terminal goes to the CLI's process group: the workers, in
+ * groups of their own, are not hit; the CLI stops the run, which kills them,
+ * and prints what was recorded. */
+static void
+test_interrupt (void)
+{
+  const char * const args[] = { "run", "sum-of-squares", "--model", "processes", "--workers", "2",
+                                "--set", "work=10000", "--json", NULL };
+  g_autoptr (GSubprocess) process = spawn_cli (args);
+  g_autoptr (JsonObject) summary = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gboolean exited = FALSE;
+  Result r;
+  pid_t group = (pid_t) atoi (g_subprocess_get_identifier (process));
+
+  g_subprocess_wait_async (process, NULL, on_exited, &exited);
+  /* Interrupt until it has been heard: the first may come before the handler. */
+  g_usleep (300 * 1000);
+  while (!exited && g_get_monotonic_time () - start < 30 * G_USEC_PER_SEC)
+    {
+      kill (-group, SIGINT);
+      for (guint i = 0; i < 20 && !exited; i++)
+        {
+          g_usleep (10 * 1000);
+          g_main_context_iteration (NULL, FALSE);
+        }
+    }
+
+  r = finish_cli (process);
+  g_test_message ("interrupted run returned after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpint (r.status, ==, 0);
+  summary = parse_object (r.out);
+  g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "stopped");
+  /* Stopped, not crashed: Ctrl+C never reached the workers. */
+  g_assert_cmpint (json_object_get_int_member (summary, "crashes"), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (summary, "pids")), ==, 2);
+  assert_pids_gone (summary);
+  result_clear (&r);
+}
+
+static void
+test_errors (void)
+{
+  Result method = run_cli ("run", "fork-vs-spawn", "--start-method", "vfork", NULL);
+  Result shared = run_cli ("run", "race-counter", "--model", "processes", NULL);
+
+  g_assert_cmpint (method.status, ==, 1);
+  g_assert_nonnull (strstr (method.err, "unknown start method “vfork” (expected fork, spawn or forkserver)"));
+  g_assert_cmpint (shared.status, ==, 1);
+  g_assert_nonnull (strstr (shared.err, "shared between processes"));
+  g_assert_nonnull (strstr (shared.err, "run this scenario with threads"));
+
+  result_clear (&method);
+  result_clear (&shared);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("juggler-cli-processes-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/cli/processes/start-methods", test_start_methods);
+  g_test_add_func ("/cli/processes/pickle-bottleneck", test_pickle_bottleneck);
+  g_test_add_func ("/cli/processes/interrupt", test_interrupt);
+  g_test_add_func ("/cli/processes/errors", test_errors);
+
+  status = g_test_run ();
+
+  remove_tree (tmp_dir);
+  g_free (tmp_dir);
+  return status;
+}

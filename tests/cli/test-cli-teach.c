@@ -1,0 +1,355 @@
+/* test-cli-teach.c: `juggler-cli lesson` and `juggler-cli caption` as a teacher
+ * uses them: the built-in course checks out, a lesson is prepared with its
+ * traces and opened again without running anything, bad lessons fail with the
+ * file and the field, and a real run's captions name its threads. */
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "jg-trace-file.h"
+
+static char *tmp_dir;
+static char *cache_dir;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_free (result->out);
+  g_free (result->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+static Result
+run_cli (const char *first,
+         ...)
+{
+  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *cli = g_getenv ("JUGGLER_CLI");
+  Result result = { 0 };
+  va_list ap;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (args, (char *) cli);
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache_dir, TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  result.status = g_subprocess_get_exit_status (process);
+  return result;
+}
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmp_dir, name, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+/* The built-in course: listed, and every step checked. */
+static void
+test_builtin_course (void)
+{
+  g_auto (Result) list = run_cli ("lesson", NULL);
+  g_auto (Result) show = run_cli ("lesson", "python-concurrency", "--json", NULL);
+  g_auto (Result) text = run_cli ("lesson", "python-concurrency", NULL);
+  g_autoptr (JsonObject) lesson = NULL;
+  JsonArray *steps;
+
+  g_assert_cmpint (list.status, ==, 0);
+  g_assert_nonnull (strstr (list.out, "python-concurrency"));
+
+  g_assert_cmpint (show.status, ==, 0);
+  lesson = parse_object (show.out);
+  g_assert_cmpstr (json_object_get_string_member (lesson, "id"), ==, "python-concurrency");
+  steps = json_object_get_array_member (lesson, "steps");
+  g_assert_cmpuint (json_array_get_length (steps), >=, 8);
+  g_assert_cmpuint (json_array_get_length (steps), <=, 12);
+  for (guint i = 0; i < json_array_get_length (steps); i++)
+    {
+      JsonObject *step = json_array_get_object_element (steps, i);
+
+      g_assert_cmpint (json_object_get_int_member (step, "index"), ==, i + 1);
+      g_assert_nonnull (json_object_get_string_member (step, "scenario"));
+      g_assert_true (g_str_has_suffix (json_object_get_string_member (step, "question"), "?"));
+      g_assert_true (json_object_get_null_member (step, "trace"));
+    }
+
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "Look at:"));
+  g_assert_nonnull (strstr (text.out, "Ask:"));
+}
+
+/* At home: run each step once and save the lesson with its traces. In class:
+ * open it and everything is there, nothing to run. */
+static void
+test_prepare_and_open (void)
+{
+  g_autofree char *source = tmp_path ("small.json");
+  g_autofree char *prepared = tmp_path ("prepared.json");
+  g_autofree char *shared = tmp_path ("shared.json");
+  g_autofree char *trace = tmp_path ("prepared.traces/01-switch-interval.juggler");
+  static const char lesson[] =
+    "{ \"format\": \"juggler-lesson\", \"version\": 1, \"id\": \"small\", \"title\": \"Small\",\n"
+    "  \"steps\": [\n"
+    "    { \"title\": \"Hand-offs\", \"topic\": \"gil\", \"scenario\": \"switch-interval\",\n"
+    "      \"model\": \"threads\", \"parameters\": { \"work\": 30 }, \"switch_interval_ms\": 2,\n"
+    "      \"look_at\": \"The GIL lane.\", \"question\": \"Who runs?\" },\n"
+    "    { \"title\": \"In order\", \"topic\": \"io-vs-cpu\", \"scenario\": \"downloads\",\n"
+    "      \"model\": \"sequential\", \"parameters\": { \"downloads\": 2, \"latency\": 10, \"parse\": 0 },\n"
+    "      \"look_at\": \"One at a time.\", \"question\": \"How long?\" }\n"
+    "  ] }\n";
+  g_autoptr (JsonObject) opened = NULL;
+  g_autoptr (JsonObject) embedded = NULL;
+  g_autoptr (JsonObject) captions = NULL;
+  JsonArray *steps;
+
+  g_assert_true (g_file_set_contents (source, lesson, -1, NULL));
+
+  {
+    g_auto (Result) record = run_cli ("lesson", source, "--record", "--save", prepared, NULL);
+
+    g_assert_cmpint (record.status, ==, 0);
+    g_assert_true (g_file_test (trace, G_FILE_TEST_IS_REGULAR));
+  }
+  {
+    g_auto (Result) open = run_cli ("lesson", prepared, "--json", NULL);
+
+    g_assert_cmpint (open.status, ==, 0);
+    opened = parse_object (open.out);
+    steps = json_object_get_array_member (opened, "steps");
+    for (guint i = 0; i < json_array_get_length (steps); i++)
+      {
+        JsonObject *step_trace = json_object_get_object_member (json_array_get_object_element (steps, i), "trace");
+
+        g_assert_nonnull (step_trace);
+        g_assert_cmpint (json_object_get_int_member (step_trace, "events"), >, 0);
+        g_assert_false (json_object_get_boolean_member (step_trace, "embedded"));
+      }
+  }
+  /* One file to send to a colleague. */
+  {
+    g_auto (Result) embed = run_cli ("lesson", prepared, "--save", shared, "--embed", "--json", NULL);
+
+    g_assert_cmpint (embed.status, ==, 0);
+    embedded = parse_object (embed.out);
+    g_assert_true (json_object_get_boolean_member (
+        json_object_get_object_member (json_array_get_object_element (
+            json_object_get_array_member (embedded, "steps"), 0), "trace"), "embedded"));
+  }
+  /* The prepared trace has the words for its hand-offs. */
+  {
+    g_auto (Result) caption = run_cli ("caption", trace, "--json", NULL);
+    JsonArray *list;
+    gboolean handoff = FALSE;
+
+    g_assert_cmpint (caption.status, ==, 0);
+    captions = parse_object (caption.out);
+    list = json_object_get_array_member (captions, "captions");
+    g_assert_cmpuint (json_array_get_length (list), ==, json_object_get_int_member (captions, "count"));
+    for (guint i = 0; i < json_array_get_length (list); i++)
+      {
+        JsonObject *c = json_array_get_object_element (list, i);
+
+        if (g_str_equal (json_object_get_string_member (c, "kind"), "gil-handoff"))
+          handoff |= strstr (json_object_get_string_member (c, "text"), "Thread 1") != NULL
+                     && strstr (json_object_get_string_member (c, "text"), "Thread 2") != NULL;
+      }
+    g_assert_true (handoff);
+  }
+}
+
+static void
+test_caption_at (void)
+{
+  g_autofree char *trace = tmp_path ("run.juggler");
+  g_autoptr (JsonObject) at = NULL;
+  g_autoptr (JsonObject) stepped = NULL;
+  JsonObject *caption;
+
+  {
+    g_auto (Result) run = run_cli ("run", "switch-interval", "--set", "work=30", "--switch-interval", "2",
+                                   "-o", trace, "--json", NULL);
+
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  /* At the time of a caption from the list, that caption. */
+  {
+    g_auto (Result) all = run_cli ("caption", trace, "--json", NULL);
+    g_autoptr (JsonObject) list = NULL;
+    g_auto (Result) result = { 0 };
+    g_autofree char *time = NULL;
+    JsonArray *captions;
+    JsonObject *middle;
+    char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+    g_assert_cmpint (all.status, ==, 0);
+    list = parse_object (all.out);
+    captions = json_object_get_array_member (list, "captions");
+    g_assert_cmpuint (json_array_get_length (captions), >, 2);
+    middle = json_array_get_object_element (captions, json_array_get_length (captions) / 2);
+    time = g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.9f", json_object_get_double_member (middle, "time_s")));
+
+    result = run_cli ("caption", trace, "--at", time, "--json", NULL);
+    g_assert_cmpint (result.status, ==, 0);
+    at = parse_object (result.out);
+    caption = json_object_get_object_member (at, "caption");
+    g_assert_nonnull (caption);
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (caption, "time_s"),
+                                    json_object_get_double_member (middle, "time_s"), 1e-9);
+    g_assert_cmpuint (strlen (json_object_get_string_member (caption, "text")), >, 0);
+  }
+  /* Before anything happened: no caption. */
+  {
+    g_auto (Result) result = run_cli ("caption", trace, "--at", "0", "--json", NULL);
+    g_autoptr (JsonObject) none = NULL;
+
+    g_assert_cmpint (result.status, ==, 0);
+    none = parse_object (result.out);
+    g_assert_true (json_object_get_null_member (none, "caption"));
+  }
+  /* Page Down to the next hand-off: its caption is the hand-off's. */
+  {
+    g_auto (Result) result = run_cli ("caption", trace, "--at", "0", "--step", "handoff", "--json", NULL);
+
+    g_assert_cmpint (result.status, ==, 0);
+    stepped = parse_object (result.out);
+    caption = json_object_get_object_member (stepped, "caption");
+    g_assert_nonnull (caption);
+    g_assert_cmpstr (json_object_get_string_member (caption, "kind"), ==, "gil-handoff");
+    g_assert_cmpfloat (json_object_get_double_member (caption, "time_s"), ==,
+                       json_object_get_double_member (stepped, "at_s"));
+    g_assert_nonnull (strstr (json_object_get_string_member (caption, "text"), "takes it"));
+  }
+  {
+    g_auto (Result) all = run_cli ("caption", trace, NULL);
+
+    g_assert_cmpint (all.status, ==, 0);
+    g_assert_nonnull (strstr (all.out, "gil-handoff"));
+    g_assert_nonnull (strstr (all.out, "asks Thread"));
+  }
+}
+
+static void
+test_errors (void)
+{
+  g_autofree char *bad = tmp_path ("bad-lesson.json");
+  g_autofree char *trace = tmp_path ("missing.juggler");
+
+  g_assert_true (g_file_set_contents (bad,
+                                      "{ \"format\": \"juggler-lesson\", \"version\": 1, \"id\": \"b\",\n"
+                                      "  \"title\": \"B\", \"steps\": [ { \"title\": \"T\", \"topic\": \"gil\",\n"
+                                      "  \"scenario\": \"no-such-thing\", \"model\": \"threads\",\n"
+                                      "  \"look_at\": \"L\", \"question\": \"Q?\" } ] }\n", -1, NULL));
+  {
+    g_auto (Result) result = run_cli ("lesson", bad, NULL);
+
+    g_assert_cmpint (result.status, !=, 0);
+    g_assert_nonnull (strstr (result.err, "bad-lesson.json: steps[0].scenario: no built-in scenario is called "
+                                          "“no-such-thing”"));
+  }
+  {
+    g_auto (Result) result = run_cli ("lesson", "no-such-lesson", NULL);
+
+    g_assert_cmpint (result.status, !=, 0);
+    g_assert_nonnull (strstr (result.err, "No built-in lesson is called “no-such-lesson”"));
+  }
+  {
+    g_auto (Result) result = run_cli ("lesson", "python-concurrency", "--embed", NULL);
+
+    g_assert_cmpint (result.status, !=, 0);
+    g_assert_nonnull (strstr (result.err, "--save"));
+  }
+  {
+    g_auto (Result) result = run_cli ("caption", trace, NULL);
+
+    g_assert_cmpint (result.status, !=, 0);
+    g_assert_nonnull (strstr (result.err, "juggler-cli caption:"));
+  }
+  {
+    g_auto (Result) result = run_cli ("caption", trace, "--at", "soon", NULL);
+
+    g_assert_cmpint (result.status, !=, 0);
+    g_assert_nonnull (strstr (result.err, "--at expects a time in seconds"));
+  }
+  {
+    g_auto (Result) result = run_cli ("caption", trace, "--at", "1", "--all", NULL);
+
+    g_assert_cmpint (result.status, !=, 0);
+    g_assert_nonnull (strstr (result.err, "--at and --all"));
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  tmp_dir = g_dir_make_tmp ("juggler-cli-teach-XXXXXX", &error);
+  g_assert_no_error (error);
+  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
+
+  g_test_add_func ("/cli/teach/builtin-course", test_builtin_course);
+  g_test_add_func ("/cli/teach/prepare-and-open", test_prepare_and_open);
+  g_test_add_func ("/cli/teach/caption-at", test_caption_at);
+  g_test_add_func ("/cli/teach/errors", test_errors);
+
+  status = g_test_run ();
+
+  remove_tree (tmp_dir);
+  g_free (cache_dir);
+  g_free (tmp_dir);
+  return status;
+}

@@ -1,5 +1,6 @@
-/* jg-application.c: app actions (about, quit), accelerators, the stylesheet,
- * and routing of files given on the command line to windows. */
+/* jg-application.c: app actions (preferences, about, quit), accelerators,
+ * the stylesheet, the light or dark style the "theme" setting asks for, and
+ * routing of files given on the command line to windows. */
 #define G_LOG_DOMAIN "jg-application"
 
 #include "config.h"
@@ -7,11 +8,15 @@
 #include <glib/gi18n.h>
 
 #include "jg-application.h"
+#include "jg-preferences-dialog.h"
 #include "jg-window.h"
 
 struct _JgApplication
 {
-  GtkApplication parent_instance;
+  GtkApplication  parent_instance;
+
+  GSettings      *settings;
+  gboolean        system_prefers_dark; /* GTK's own setting before we touched it */
 };
 
 G_DEFINE_FINAL_TYPE (JgApplication, jg_application, GTK_TYPE_APPLICATION)
@@ -37,6 +42,17 @@ about_action (GSimpleAction *action,
 }
 
 static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWidget *dialog = jg_preferences_dialog_new (gtk_application_get_active_window (app));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 quit_action (GSimpleAction *action,
              GVariant      *param,
              gpointer       user_data)
@@ -50,17 +66,64 @@ quit_action (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
+  { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },
 };
 
+/* Light or dark widgets, as the "theme" setting says; "system" gives back
+ * what GTK had before. The canvas reads the same GtkSettings for its lanes. */
+static void
+apply_theme (JgApplication *self)
+{
+  g_autofree char *theme = g_settings_get_string (self->settings, "theme");
+  GtkSettings *gtk_settings = gtk_settings_get_default ();
+  gboolean dark;
+
+  if (g_str_equal (theme, "dark"))
+    dark = TRUE;
+  else if (g_str_equal (theme, "light") || g_str_equal (theme, "projector"))
+    dark = FALSE;
+  else
+    dark = self->system_prefers_dark;
+
+  g_object_set (gtk_settings, "gtk-application-prefer-dark-theme", dark, NULL);
+}
+
+static void
+set_accels (GtkApplication *app,
+            const char     *action,
+            const char     *first,
+            ...)
+{
+  g_autoptr(GPtrArray) accels = g_ptr_array_new ();
+  va_list args;
+
+  va_start (args, first);
+  for (const char *accel = first; accel != NULL; accel = va_arg (args, const char *))
+    g_ptr_array_add (accels, (gpointer) accel);
+  va_end (args);
+  g_ptr_array_add (accels, NULL);
+
+  gtk_application_set_accels_for_action (app, action, (const char * const *) accels->pdata);
+}
+
 static void
 jg_application_startup (GApplication *application)
 {
+  JgApplication *self = JG_APPLICATION (application);
   GtkApplication *app = GTK_APPLICATION (application);
   g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
   G_APPLICATION_CLASS (jg_application_parent_class)->startup (application);
+
+  self->settings = g_settings_new (APP_ID);
+  g_object_get (gtk_settings_get_default (),
+                "gtk-application-prefer-dark-theme", &self->system_prefers_dark,
+                NULL);
+  apply_theme (self);
+  g_signal_connect_object (self->settings, "changed::theme",
+                           G_CALLBACK (apply_theme), self, G_CONNECT_SWAPPED);
 
   gtk_css_provider_load_from_resource (css, "/io/github/juggler/Juggler/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
@@ -70,12 +133,23 @@ jg_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
 
-  gtk_application_set_accels_for_action (app, "win.open",
-                                         (const char *[]) { "<Control>o", NULL });
-  gtk_application_set_accels_for_action (app, "win.show-help-overlay",
-                                         (const char *[]) { "<Control>question", NULL });
-  gtk_application_set_accels_for_action (app, "app.quit",
-                                         (const char *[]) { "<Control>q", NULL });
+  set_accels (app, "win.run", "<Control>r", NULL);
+  set_accels (app, "win.stop", "Escape", NULL);
+  set_accels (app, "win.open", "<Control>o", NULL);
+  set_accels (app, "win.open-scenario", "<Shift><Control>o", NULL);
+  set_accels (app, "win.save", "<Control>s", NULL);
+  set_accels (app, "win.save-as", "<Shift><Control>s", NULL);
+  set_accels (app, "win.export-chrome", "<Control>e", NULL);
+  set_accels (app, "win.zoom-in", "<Control>plus", "<Control>equal", "<Control>KP_Add", NULL);
+  set_accels (app, "win.zoom-out", "<Control>minus", "<Control>KP_Subtract", NULL);
+  set_accels (app, "win.zoom-fit", "<Control>0", "<Control>KP_0", NULL);
+  set_accels (app, "win.view::tasks", "<Control>1", NULL);
+  set_accels (app, "win.view::workers", "<Control>2", NULL);
+  set_accels (app, "win.view::cores", "<Control>3", NULL);
+  set_accels (app, "win.show-sidebar", "F9", NULL);
+  set_accels (app, "win.show-help-overlay", "<Control>question", NULL);
+  set_accels (app, "app.preferences", "<Control>comma", NULL);
+  set_accels (app, "app.quit", "<Control>q", NULL);
 
   gtk_window_set_default_icon_name (APP_ID);
 }
@@ -120,9 +194,22 @@ jg_application_open (GApplication  *application,
 }
 
 static void
+jg_application_dispose (GObject *object)
+{
+  JgApplication *self = JG_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (jg_application_parent_class)->dispose (object);
+}
+
+static void
 jg_application_class_init (JgApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = jg_application_dispose;
 
   app_class->startup = jg_application_startup;
   app_class->activate = jg_application_activate;

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "jg-format.h"
+#include "jg-names.h"
 #include "jg-palette.h"
 #include "jg-state-bar-widget.h"
 #include "jg-state-bar.h"
@@ -98,63 +99,6 @@ set_label_take (GtkLabel *label,
   g_free (text);
 }
 
-static const char *
-model_display_name (const char *model)
-{
-  static const struct { const char *id; const char *name; } names[] = {
-    { "sequential", N_("Sequential") },
-    { "threads", N_("Threads") },
-    { "processes", N_("Processes") },
-    { "asyncio", N_("asyncio") },
-    { "hybrid", N_("Hybrid") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      if (g_strcmp0 (model, names[i].id) == 0)
-        return _(names[i].name);
-    }
-
-  return model;
-}
-
-static const char *
-interpreter_display_name (const char *interpreter)
-{
-  static const struct { const char *id; const char *name; } names[] = {
-    { "gil", N_("GIL") },
-    { "free-threaded", N_("Free-threaded") },
-    { "per-interpreter", N_("One GIL per interpreter") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      if (g_strcmp0 (interpreter, names[i].id) == 0)
-        return _(names[i].name);
-    }
-
-  return interpreter;
-}
-
-static const char *
-end_status_display_name (JgEndStatus status)
-{
-  switch (status)
-    {
-    case JG_END_OK:
-      return _("Finished");
-    case JG_END_ERROR:
-      return _("Failed");
-    case JG_END_CANCELLED:
-      return _("Cancelled");
-    case JG_END_CRASHED:
-      return _("Crashed");
-    case JG_END_N_STATUSES:
-    default:
-      return _("Unknown");
-    }
-}
-
 static void
 clear_grid (GtkGrid *grid)
 {
@@ -193,7 +137,7 @@ update_heading (JgTraceSummary *self)
   gtk_label_set_label (self->title_label, title);
 
   if (run->model != NULL)
-    g_string_append (synopsis, model_display_name (run->model));
+    g_string_append (synopsis, jg_model_display_name (run->model));
   if (run->workers > 0)
     {
       if (synopsis->len > 0)
@@ -206,7 +150,7 @@ update_heading (JgTraceSummary *self)
     {
       if (synopsis->len > 0)
         g_string_append (synopsis, " · ");
-      g_string_append (synopsis, interpreter_display_name (run->interpreter));
+      g_string_append (synopsis, jg_interpreter_display_name (run->interpreter));
     }
 
   gtk_label_set_label (self->synopsis_label, synopsis->str);
@@ -278,10 +222,10 @@ update_facts (JgTraceSummary *self)
   GDateTime *created = jg_trace_get_created (self->trace);
 
   gtk_label_set_label (self->scenario_label, or_dash (jg_trace_get_scenario_id (self->trace)));
-  gtk_label_set_label (self->model_label, or_dash (model_display_name (run->model)));
+  gtk_label_set_label (self->model_label, or_dash (jg_model_display_name (run->model)));
   set_label_take (self->workers_label, g_strdup_printf ("%u", run->workers));
   gtk_label_set_label (self->interpreter_label,
-                       or_dash (interpreter_display_name (run->interpreter)));
+                       or_dash (jg_interpreter_display_name (run->interpreter)));
   if (run->switch_interval_ms > 0)
     {
       /* Translators: the switch interval in milliseconds, e.g. "5 ms" */
@@ -459,7 +403,7 @@ fill_tasks (JgTraceSummary *self,
         worker = or_dash (jg_trace_get_worker_name (self->trace, task_spans[0].worker));
 
       if (task < n_span_tasks && jg_spans_get_task_ended (spans, task, NULL, &status))
-        end = end_status_display_name (status);
+        end = jg_end_status_display_name (status);
       else if (task < n_span_tasks && jg_spans_get_task_began (spans, task, NULL))
         end = _("Not ended");
       else

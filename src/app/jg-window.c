@@ -1,44 +1,24 @@
-/* jg-window.c: the main window. Opening a trace always goes through
- * jg_window_open (): the command line, the Open dialog and a drop all end
- * there. The file is parsed and its spans and metrics derived in a GTask
- * thread; only the finished result touches the widgets. */
+/* jg-window.c: the main window: its template and actions, the trace shown
+ * (on the canvas, in the metrics strip and on the summary page), and files.
+ * Opening a trace always goes through jg_window_open (): the command line,
+ * the Open dialog and a drop all end there. Files are read, written and
+ * exported in GTask threads; only finished results touch the widgets.
+ * Scenarios and runs are in jg-window-run.c. */
 #define G_LOG_DOMAIN "jg-window"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
+#include "jg-chrome-trace.h"
+#include "jg-clock.h"
 #include "jg-metrics.h"
+#include "jg-names.h"
+#include "jg-outcome.h"
 #include "jg-spans.h"
 #include "jg-trace-file.h"
-#include "jg-trace-summary.h"
-#include "jg-window.h"
-
-struct _JgWindow
-{
-  GtkApplicationWindow  parent_instance;
-
-  GSettings            *settings;
-  GCancellable         *load_cancellable; /* the load in flight, NULL when idle */
-  GFile                *file;             /* where the shown trace came from */
-  JgTrace              *trace;
-  JgSpans              *spans;
-  guint                 loading : 1;
-
-  /* Template widgets */
-  GtkLabel             *title_label;
-  GtkLabel             *subtitle_label;
-  GtkDropTarget        *drop_target;
-  GtkRevealer          *error_revealer;
-  GtkLabel             *error_title_label;
-  GtkLabel             *error_label;
-  GtkStack             *stack;
-  GtkButton            *recent_button;
-  JgTraceSummary       *summary;
-  GtkWidget            *loading_box;
-  GtkSpinner           *spinner;
-  GtkLabel             *loading_label;
-};
+#include "jg-window-private.h"
 
 G_DEFINE_FINAL_TYPE (JgWindow, jg_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -47,6 +27,8 @@ enum {
   PROP_FILE,
   PROP_LOADING,
   PROP_TRACE,
+  PROP_SCENARIO,
+  PROP_SHOW_SIDEBAR,
   N_PROPS
 };
 
@@ -57,22 +39,22 @@ typedef struct
 {
   JgTrace   *trace;
   JgSpans   *spans;
-  JgMetrics *metrics;
+  JgLod     *lod;
 } Loaded;
 
 static void
 loaded_free (Loaded *loaded)
 {
-  g_clear_object (&loaded->trace);
+  g_clear_pointer (&loaded->lod, jg_lod_free);
   g_clear_pointer (&loaded->spans, jg_spans_free);
-  g_clear_pointer (&loaded->metrics, g_free);
+  g_clear_object (&loaded->trace);
   g_free (loaded);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Loaded, loaded_free)
 
-static char *
-file_display_name (GFile *file)
+char *
+_jg_window_file_display_name (GFile *file)
 {
   g_autofree char *basename = g_file_get_basename (file);
 
@@ -80,66 +62,6 @@ file_display_name (GFile *file)
     return g_file_get_parse_name (file);
 
   return g_filename_display_name (basename);
-}
-
-/* The folder a file is in, as people write it: "~/traces". */
-static char *
-folder_display_name (GFile *file)
-{
-  g_autoptr(GFile) parent = g_file_get_parent (file);
-  g_autoptr(GFile) home = g_file_new_for_path (g_get_home_dir ());
-  g_autofree char *relative = NULL;
-
-  if (parent == NULL)
-    return NULL;
-
-  if (g_file_equal (parent, home))
-    return g_strdup ("~");
-
-  if ((relative = g_file_get_relative_path (home, parent)) != NULL)
-    return g_strconcat ("~/", relative, NULL);
-
-  return g_file_get_parse_name (parent);
-}
-
-static void
-jg_window_set_loading (JgWindow *self,
-                       gboolean  loading)
-{
-  loading = !!loading;
-  if (self->loading == loading)
-    return;
-
-  self->loading = loading;
-  gtk_widget_set_visible (self->loading_box, loading);
-  gtk_spinner_set_spinning (self->spinner, loading);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
-}
-
-static void
-jg_window_update_title (JgWindow *self)
-{
-  g_autofree char *name = NULL;
-  g_autofree char *folder = NULL;
-  g_autofree char *title = NULL;
-
-  if (self->file == NULL)
-    {
-      gtk_label_set_label (self->title_label, _("Juggler"));
-      gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), FALSE);
-      gtk_window_set_title (GTK_WINDOW (self), _("Juggler"));
-      return;
-    }
-
-  name = file_display_name (self->file);
-  folder = folder_display_name (self->file);
-  /* Translators: the window title, a file name and the application */
-  title = g_strdup_printf (_("%s — Juggler"), name);
-
-  gtk_label_set_label (self->title_label, name);
-  gtk_label_set_label (self->subtitle_label, folder);
-  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), folder != NULL);
-  gtk_window_set_title (GTK_WINDOW (self), title);
 }
 
 /* Settings hold a path for local files (people read them in dconf), a URI
@@ -150,6 +72,175 @@ file_to_setting (GFile *file)
   char *path = g_file_get_path (file);
 
   return path != NULL ? path : g_file_get_uri (file);
+}
+
+static void
+remember_folder (JgWindow *self,
+                 GFile    *file)
+{
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  g_autofree char *setting = NULL;
+
+  if (folder == NULL)
+    return;
+
+  setting = file_to_setting (folder);
+  g_settings_set_string (self->settings, "last-folder", setting);
+}
+
+static void
+start_in_last_folder (JgWindow       *self,
+                      GtkFileChooser *chooser)
+{
+  g_autofree char *last_folder = g_settings_get_string (self->settings, "last-folder");
+  g_autoptr(GFile) folder = NULL;
+
+  if (last_folder[0] == '\0')
+    return;
+
+  folder = g_file_new_for_commandline_arg (last_folder);
+  if (g_file_query_file_type (folder, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
+    gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+}
+
+void
+_jg_window_update_loading (JgWindow *self,
+                           GFile    *what)
+{
+  gboolean loading = self->load_cancellable != NULL || self->scenario_cancellable != NULL;
+  gboolean was_loading = gtk_widget_get_visible (self->loading_box);
+
+  if (what != NULL)
+    {
+      g_autofree char *name = _jg_window_file_display_name (what);
+      g_autofree char *text = g_strdup_printf (_("Loading “%s”…"), name);
+
+      gtk_label_set_label (self->loading_label, text);
+    }
+
+  if (loading == was_loading)
+    return;
+
+  gtk_widget_set_visible (self->loading_box, loading);
+  gtk_spinner_set_spinning (self->spinner, loading);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+/* "Threads · 4 workers · GIL · switch interval 5 ms" */
+static char *
+run_synopsis (JgTrace *trace)
+{
+  const JgRunInfo *run = jg_trace_get_run_info (trace);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (run->model != NULL)
+    g_string_append (text, jg_model_display_name (run->model));
+  if (run->workers > 0 && g_strcmp0 (run->model, "sequential") != 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append_printf (text, ngettext ("%u worker", "%u workers", run->workers), run->workers);
+    }
+  if (run->interpreter != NULL)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append (text, jg_interpreter_display_name (run->interpreter));
+      if (g_strcmp0 (run->interpreter, "free-threaded") != 0 && run->switch_interval_ms > 0)
+        /* Translators: the GIL's switch interval in milliseconds */
+        g_string_append_printf (text, _(" · switch interval %g ms"), run->switch_interval_ms);
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+set_status (JgWindow   *self,
+            const char *text,
+            const char *css_class)
+{
+  static const char * const classes[] = { "status-running", "status-done", "status-warning" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), classes[i]);
+  if (css_class != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), css_class);
+
+  gtk_label_set_label (self->status_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->status_label), text != NULL);
+}
+
+void
+_jg_window_update_heading (JgWindow *self)
+{
+  g_autofree char *window_title = NULL;
+  g_autofree char *synopsis = NULL;
+  const char *title = NULL;
+
+  if (self->trace == NULL)
+    {
+      title = self->scenario != NULL ? jg_scenario_get_title (self->scenario) : _("Juggler");
+      gtk_label_set_label (self->title_label, title);
+      gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), FALSE);
+      set_status (self, NULL, NULL);
+      gtk_window_set_title (GTK_WINDOW (self), _("Juggler"));
+      return;
+    }
+
+  title = jg_trace_get_title (self->trace);
+  if (title == NULL || *title == '\0')
+    title = jg_trace_get_scenario_id (self->trace);
+  if (title == NULL || *title == '\0')
+    title = _("Untitled trace");
+  gtk_label_set_label (self->title_label, title);
+
+  synopsis = run_synopsis (self->trace);
+  if (self->file != NULL)
+    {
+      g_autofree char *name = _jg_window_file_display_name (self->file);
+      g_autofree char *both = *synopsis != '\0' ? g_strdup_printf ("%s — %s", name, synopsis) : g_strdup (name);
+
+      g_free (synopsis);
+      synopsis = g_steal_pointer (&both);
+      /* Translators: the window title, a file name and the application */
+      window_title = g_strdup_printf (_("%s — Juggler"), name);
+    }
+  else
+    {
+      window_title = g_strdup_printf (_("%s — Juggler"), title);
+    }
+  gtk_label_set_label (self->subtitle_label, synopsis);
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), *synopsis != '\0');
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+
+  if (self->run != NULL && jg_run_get_trace (self->run) == self->trace)
+    {
+      switch (jg_run_get_status (self->run))
+        {
+        case JG_RUN_READY:
+        case JG_RUN_RUNNING:
+          set_status (self, _("Running"), "status-running");
+          break;
+        case JG_RUN_COMPLETED:
+          set_status (self, _("Finished"), "status-done");
+          break;
+        case JG_RUN_STOPPED:
+          set_status (self, _("Stopped"), "status-warning");
+          break;
+        case JG_RUN_DEADLOCKED:
+          set_status (self, _("Deadlocked"), "status-warning");
+          break;
+        case JG_RUN_FAILED:
+        case JG_RUN_N_STATUSES:
+        default:
+          set_status (self, _("Failed"), "status-warning");
+          break;
+        }
+    }
+  else
+    {
+      set_status (self, NULL, NULL);
+    }
 }
 
 static GFile *
@@ -178,57 +269,175 @@ jg_window_update_recent (JgWindow *self)
       return;
     }
 
-  name = file_display_name (recent);
-  /* Translators: a button on the welcome page that reopens the last trace */
+  name = _jg_window_file_display_name (recent);
+  /* Translators: a button on the welcome card that reopens the last trace */
   label = g_strdup_printf (_("Reopen “%s”"), name);
   gtk_button_set_label (self->recent_button, label);
   gtk_widget_set_visible (GTK_WIDGET (self->recent_button), TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-recent", TRUE);
 }
 
-static void
-jg_window_show_error (JgWindow     *self,
-                      GFile        *file,
-                      const GError *error)
+void
+_jg_window_show_error (JgWindow   *self,
+                       const char *title,
+                       const char *message)
 {
-  g_autofree char *name = file_display_name (file);
-  g_autofree char *title = g_strdup_printf (_("Could not open “%s”"), name);
-
-  g_debug ("%s: %s", title, error->message);
+  g_debug ("%s: %s", title, message);
 
   gtk_label_set_label (self->error_title_label, title);
-  gtk_label_set_label (self->error_label, error->message);
+  gtk_label_set_label (self->error_label, message);
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
 }
 
-static void
-jg_window_dismiss_error (JgWindow *self)
+void
+_jg_window_dismiss_error (JgWindow *self)
 {
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
 }
 
-static void
-jg_window_show_loaded (JgWindow *self,
-                       GFile    *file,
-                       Loaded   *loaded)
+void
+_jg_window_update_actions (JgWindow *self)
 {
-  g_autofree char *recent = file_to_setting (file);
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean running = _jg_window_is_running (self);
+  /* Results are set once the run has handed over its end. */
+  gboolean finished = self->trace != NULL && jg_trace_is_finished (self->trace)
+                      && !jg_canvas_get_live (self->canvas) && !running;
+  gboolean can_run = !running && self->scenario != NULL && self->models->len > 0;
 
+  gtk_widget_action_set_enabled (widget, "win.run", can_run);
+  gtk_widget_action_set_enabled (widget, "win.stop", running);
+  gtk_widget_set_visible (GTK_WIDGET (self->run_button), !running);
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), running);
+
+  gtk_widget_action_set_enabled (widget, "win.save", finished && !self->saving);
+  gtk_widget_action_set_enabled (widget, "win.save-as", finished && !self->saving);
+  gtk_widget_action_set_enabled (widget, "win.export-chrome", finished && !self->saving);
+
+  gtk_widget_action_set_enabled (widget, "win.zoom-in", self->trace != NULL);
+  gtk_widget_action_set_enabled (widget, "win.zoom-out", self->trace != NULL);
+  gtk_widget_action_set_enabled (widget, "win.zoom-fit", self->trace != NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->follow_button), jg_canvas_get_live (self->canvas));
+  gtk_widget_set_visible (self->empty_box, self->trace == NULL);
+}
+
+/* The metrics stop at the newest event; a run's clock does not. Until the
+ * next event every task stays in the state it is in, so the stretch from the
+ * newest event to now is added as it stands: the tasks in flight stay in
+ * flight, the running ones run, the waiting ones wait. The canvas draws the
+ * same stretch, and the final figures come from the finished trace alone. */
+static void
+extend_to_now (JgMetrics *metrics,
+               JgTrace   *trace,
+               JgSpans   *spans)
+{
+  guint64 epoch = jg_trace_get_epoch_ns (trace);
+  guint64 now = jg_clock_now_ns ();
+  guint64 horizon = metrics->wall_ns;
+  guint64 tail;
+  guint in_flight = 0, running = 0, gil_waiting = 0;
+  double cores = MAX (1, metrics->n_cores);
+
+  if (epoch == 0 || now <= epoch || now - epoch <= horizon)
+    return;
+  tail = now - epoch - horizon;
+
+  for (guint32 task = 0; task < jg_spans_get_n_tasks (spans); task++)
+    {
+      guint n;
+      const JgSpan *task_spans = jg_spans_get_task_spans (spans, task, &n);
+      const JgSpan *last = n > 0 ? &task_spans[n - 1] : NULL;
+
+      if (last == NULL || !(last->flags & JG_SPAN_OPEN) || last->state == JG_STATE_DONE)
+        continue;
+      in_flight++;
+      if (last->state == JG_STATE_RUNNING)
+        running++;
+      else if (last->state == JG_STATE_GIL_WAIT)
+        gil_waiting++;
+    }
+
+  metrics->concurrency = (metrics->concurrency * horizon + (double) in_flight * tail) / (horizon + tail);
+  metrics->cpu_ns += (guint64) (MIN (running, cores) * tail);
+  metrics->wall_ns = horizon + tail;
+  metrics->parallelism = (double) metrics->cpu_ns / metrics->wall_ns;
+  metrics->core_utilisation = metrics->parallelism / cores;
+  metrics->gil_wait_ns += gil_waiting * tail;
+}
+
+void
+_jg_window_refresh_metrics (JgWindow *self,
+                            gboolean  final)
+{
+  JgSpans *spans = jg_canvas_get_spans (self->canvas);
+
+  if (self->trace == NULL || spans == NULL)
+    {
+      jg_metrics_strip_set_metrics (self->strip, NULL);
+      jg_metrics_strip_set_outcome (self->strip, NULL);
+      return;
+    }
+
+  jg_metrics_compute (self->metrics, self->trace, spans, G_MAXUINT64);
+  if (jg_canvas_get_live (self->canvas))
+    extend_to_now (self->metrics, self->trace, spans);
+  jg_metrics_strip_set_metrics (self->strip, self->metrics);
+
+  if (jg_task_history_get_task (self->history) != JG_LANE_NONE)
+    jg_task_history_set_task (self->history, self->trace, spans, jg_task_history_get_task (self->history));
+
+  if (final)
+    {
+      g_autofree char *outcome = jg_outcome_describe (self->trace);
+
+      jg_metrics_strip_set_outcome (self->strip, outcome);
+      jg_trace_summary_set_trace (self->summary, self->trace, spans, self->metrics);
+      gtk_stack_page_set_visible (self->summary_page, TRUE);
+    }
+}
+
+void
+_jg_window_show_trace (JgWindow *self,
+                       JgTrace  *trace,
+                       JgSpans  *spans,
+                       JgLod    *lod,
+                       GFile    *file)
+{
+  g_set_object (&self->trace, trace);
   g_set_object (&self->file, file);
-  g_set_object (&self->trace, loaded->trace);
-  g_clear_pointer (&self->spans, jg_spans_free);
-  self->spans = g_steal_pointer (&loaded->spans);
 
-  jg_trace_summary_set_trace (self->summary, self->trace, self->spans, loaded->metrics);
-  gtk_stack_set_visible_child_name (self->stack, "summary");
-  jg_window_dismiss_error (self);
-  jg_window_update_title (self);
+  jg_canvas_set_trace (self->canvas, trace, spans, lod);
+  jg_task_history_set_task (self->history, NULL, NULL, JG_LANE_NONE);
+  gtk_revealer_set_reveal_child (self->history_revealer, FALSE);
 
-  g_settings_set_string (self->settings, "recent-trace", recent);
+  /* The summary is of a finished trace: none while a run is live. */
+  gtk_stack_page_set_visible (self->summary_page, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "timeline");
+  jg_metrics_strip_set_outcome (self->strip, NULL);
+  _jg_window_refresh_metrics (self, trace != NULL && !jg_canvas_get_live (self->canvas));
+
+  _jg_window_update_heading (self);
+  _jg_window_update_actions (self);
+  _jg_window_update_speedup (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRACE]);
 }
+
+/* The projector style: thick lanes on the canvas, and larger type around it. */
+static void
+on_theme_changed (JgWindow *self)
+{
+  g_autofree char *theme = g_settings_get_string (self->settings, "theme");
+
+  if (g_str_equal (theme, "projector"))
+    gtk_widget_add_css_class (GTK_WIDGET (self), "projector");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "projector");
+}
+
+/* Opening */
 
 static void
 load_in_thread (GTask        *task,
@@ -246,12 +455,13 @@ load_in_thread (GTask        *task,
       return;
     }
 
-  /* Deriving spans and metrics walks every event: for a big trace that is
-   * worth keeping off the main thread too. */
+  /* Deriving spans and their summary walks every event: for a big trace that
+   * is worth keeping off the main thread too. The main thread takes both
+   * over once this thread is done with them. */
   loaded->spans = jg_spans_new ();
   jg_spans_update (loaded->spans, loaded->trace);
-  loaded->metrics = g_new0 (JgMetrics, 1);
-  jg_metrics_compute (loaded->metrics, loaded->trace, loaded->spans, G_MAXUINT64);
+  loaded->lod = jg_lod_new (loaded->spans);
+  jg_lod_update (loaded->lod, loaded->trace);
 
   g_task_return_pointer (task, g_steal_pointer (&loaded), (GDestroyNotify) loaded_free);
 }
@@ -272,12 +482,28 @@ jg_window_open_cb (GObject      *object,
     return;
 
   g_clear_object (&self->load_cancellable);
-  jg_window_set_loading (self, FALSE);
+  _jg_window_update_loading (self, NULL);
 
   if (!(loaded = g_task_propagate_pointer (task, &error)))
-    jg_window_show_error (self, file, error);
-  else
-    jg_window_show_loaded (self, file, loaded);
+    {
+      g_autofree char *name = _jg_window_file_display_name (file);
+      g_autofree char *title = g_strdup_printf (_("Could not open “%s”"), name);
+
+      _jg_window_show_error (self, title, error->message);
+      return;
+    }
+
+  {
+    g_autofree char *recent = file_to_setting (file);
+
+    /* A file's trace replaces whatever run was shown. */
+    _jg_window_drop_run (self);
+    _jg_window_dismiss_error (self);
+    _jg_window_show_trace (self, loaded->trace, g_steal_pointer (&loaded->spans),
+                           g_steal_pointer (&loaded->lod), file);
+    g_settings_set_string (self->settings, "recent-trace", recent);
+    jg_window_update_recent (self);
+  }
 }
 
 static void
@@ -288,21 +514,34 @@ open_response_cb (JgWindow             *self,
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
-      g_autoptr(GFile) folder = file ? g_file_get_parent (file) : NULL;
-
-      if (folder != NULL)
-        {
-          g_autofree char *setting = file_to_setting (folder);
-
-          g_settings_set_string (self->settings, "last-folder", setting);
-        }
 
       if (file != NULL)
-        jg_window_open (self, file);
+        {
+          remember_folder (self, file);
+          jg_window_open (self, file);
+        }
     }
 
   gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
   g_object_unref (native);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *pattern,
+            const char     *mime_type,
+            gboolean        current)
+{
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  if (mime_type != NULL)
+    gtk_file_filter_add_mime_type (filter, mime_type);
+  gtk_file_chooser_add_filter (chooser, filter);
+  if (current)
+    gtk_file_chooser_set_filter (chooser, filter);
 }
 
 static void
@@ -311,9 +550,6 @@ open_action (GtkWidget  *widget,
              GVariant   *param)
 {
   JgWindow *self = JG_WINDOW (widget);
-  g_autoptr(GtkFileFilter) traces = gtk_file_filter_new ();
-  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
-  g_autofree char *last_folder = g_settings_get_string (self->settings, "last-folder");
   GtkFileChooserNative *native;
 
   native = gtk_file_chooser_native_new (_("Open a Trace"),
@@ -322,23 +558,9 @@ open_action (GtkWidget  *widget,
                                         _("_Open"),
                                         _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
-
-  gtk_file_filter_set_name (traces, _("Juggler Traces"));
-  gtk_file_filter_add_pattern (traces, "*.juggler");
-  gtk_file_filter_add_mime_type (traces, JG_TRACE_FILE_MIME_TYPE);
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), traces);
-  gtk_file_filter_set_name (all, _("All Files"));
-  gtk_file_filter_add_pattern (all, "*");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
-  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), traces);
-
-  if (last_folder[0] != '\0')
-    {
-      g_autoptr(GFile) folder = g_file_new_for_commandline_arg (last_folder);
-
-      if (g_file_query_file_type (folder, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (native), folder, NULL);
-    }
+  add_filter (GTK_FILE_CHOOSER (native), _("Juggler Traces"), "*.juggler", JG_TRACE_FILE_MIME_TYPE, TRUE);
+  add_filter (GTK_FILE_CHOOSER (native), _("All Files"), "*", NULL, FALSE);
+  start_in_last_folder (self, GTK_FILE_CHOOSER (native));
 
   g_signal_connect_object (native, "response", G_CALLBACK (open_response_cb), self,
                            G_CONNECT_SWAPPED);
@@ -357,12 +579,295 @@ open_recent_action (GtkWidget  *widget,
     jg_window_open (self, recent);
 }
 
+/* Saving and exporting */
+
+typedef gboolean (*WriteFunc) (JgTrace       *trace,
+                               GFile         *file,
+                               GCancellable  *cancellable,
+                               GError       **error);
+
+typedef struct
+{
+  JgTrace   *trace;
+  GFile     *file;
+  WriteFunc  write;
+  gboolean   is_save; /* the trace's own file, rather than an export */
+} Writing;
+
+static void
+writing_free (Writing *writing)
+{
+  g_clear_object (&writing->trace);
+  g_clear_object (&writing->file);
+  g_free (writing);
+}
+
+static gboolean
+write_chrome (JgTrace       *trace,
+              GFile         *file,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  /* The spans the main thread keeps are not for this thread: derive them. */
+  return jg_chrome_trace_export (trace, NULL, file, cancellable, error);
+}
+
+static void
+write_in_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  Writing *writing = task_data;
+  g_autoptr(GError) error = NULL;
+
+  /* A finished trace no longer changes: reading it from here is safe. */
+  if (!writing->write (writing->trace, writing->file, cancellable, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+write_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  JgWindow *self = JG_WINDOW (object);
+  Writing *writing = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->saving = FALSE;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *name = _jg_window_file_display_name (writing->file);
+      g_autofree char *title = writing->is_save
+                               ? g_strdup_printf (_("Could not save “%s”"), name)
+                               : g_strdup_printf (_("Could not export “%s”"), name);
+
+      _jg_window_show_error (self, title, error->message);
+    }
+  else if (writing->is_save && writing->trace == self->trace)
+    {
+      g_autofree char *recent = file_to_setting (writing->file);
+
+      g_set_object (&self->file, writing->file);
+      g_settings_set_string (self->settings, "recent-trace", recent);
+      jg_window_update_recent (self);
+      _jg_window_update_heading (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+    }
+
+  _jg_window_update_actions (self);
+}
+
+static void
+jg_window_write (JgWindow  *self,
+                 GFile     *file,
+                 WriteFunc  write,
+                 gboolean   is_save)
+{
+  g_autoptr(GTask) task = NULL;
+  Writing *writing;
+
+  g_return_if_fail (self->trace != NULL && jg_trace_is_finished (self->trace));
+
+  writing = g_new0 (Writing, 1);
+  writing->trace = g_object_ref (self->trace);
+  writing->file = g_object_ref (file);
+  writing->write = write;
+  writing->is_save = is_save;
+
+  self->saving = TRUE;
+  _jg_window_update_actions (self);
+
+  task = g_task_new (self, NULL, write_cb, NULL);
+  g_task_set_source_tag (task, jg_window_write);
+  g_task_set_task_data (task, writing, (GDestroyNotify) writing_free);
+  g_task_run_in_thread (task, write_in_thread);
+}
+
+/* "downloads-threads" for a run's trace; the file's own name otherwise. */
+static char *
+suggested_stem (JgWindow *self)
+{
+  const JgRunInfo *run;
+  const char *id;
+
+  if (self->file != NULL)
+    {
+      g_autofree char *name = g_file_get_basename (self->file);
+      char *dot = name != NULL ? strrchr (name, '.') : NULL;
+
+      if (dot != NULL && dot != name)
+        *dot = '\0';
+      if (name != NULL && *name != '\0')
+        return g_steal_pointer (&name);
+    }
+
+  id = jg_trace_get_scenario_id (self->trace);
+  run = jg_trace_get_run_info (self->trace);
+  if (id == NULL || *id == '\0')
+    id = "trace";
+  if (run->model != NULL)
+    return g_strdup_printf ("%s-%s", id, run->model);
+  return g_strdup (id);
+}
+
+typedef struct
+{
+  JgWindow  *self;
+  WriteFunc  write;
+  gboolean   is_save;
+} SaveRequest;
+
+static void
+save_response_cb (GtkFileChooserNative *native,
+                  int                   response,
+                  SaveRequest          *request)
+{
+  JgWindow *self = request->self;
+
+  if (response == GTK_RESPONSE_ACCEPT && self->trace != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+
+      if (file != NULL)
+        {
+          remember_folder (self, file);
+          jg_window_write (self, file, request->write, request->is_save);
+        }
+    }
+
+  g_object_unref (request->self);
+  g_free (request);
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
+  g_object_unref (native);
+}
+
+static void
+choose_file_to_write (JgWindow   *self,
+                      const char *title,
+                      const char *filter_name,
+                      const char *extension,
+                      const char *mime_type,
+                      WriteFunc   write,
+                      gboolean    is_save)
+{
+  GtkFileChooserNative *native;
+  g_autofree char *stem = suggested_stem (self);
+  g_autofree char *name = g_strconcat (stem, extension, NULL);
+  g_autofree char *pattern = g_strconcat ("*", extension, NULL);
+  SaveRequest *request = g_new0 (SaveRequest, 1);
+
+  native = gtk_file_chooser_native_new (title, GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  add_filter (GTK_FILE_CHOOSER (native), filter_name, pattern, mime_type, TRUE);
+  start_in_last_folder (self, GTK_FILE_CHOOSER (native));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+
+  request->self = g_object_ref (self);
+  request->write = write;
+  request->is_save = is_save;
+  g_signal_connect (native, "response", G_CALLBACK (save_response_cb), request);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+static void
+save_as_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  JgWindow *self = JG_WINDOW (widget);
+
+  choose_file_to_write (self, _("Save the Trace"), _("Juggler Traces"), ".juggler",
+                        JG_TRACE_FILE_MIME_TYPE, jg_trace_file_save, TRUE);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  JgWindow *self = JG_WINDOW (widget);
+
+  if (self->file == NULL)
+    save_as_action (widget, action_name, param);
+  else
+    jg_window_write (self, self->file, jg_trace_file_save, TRUE);
+}
+
+static void
+export_chrome_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *param)
+{
+  JgWindow *self = JG_WINDOW (widget);
+
+  choose_file_to_write (self, _("Export as Chrome Trace"), _("Chrome Trace Files (Perfetto)"), ".json",
+                        "application/json", write_chrome, FALSE);
+}
+
+/* Other actions */
+
 static void
 dismiss_error_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *param)
 {
-  jg_window_dismiss_error (JG_WINDOW (widget));
+  _jg_window_dismiss_error (JG_WINDOW (widget));
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *param)
+{
+  JgWindow *self = JG_WINDOW (widget);
+
+  if (g_str_equal (action_name, "win.zoom-in"))
+    gtk_widget_activate_action (GTK_WIDGET (self->canvas), "canvas.zoom-in", NULL);
+  else if (g_str_equal (action_name, "win.zoom-out"))
+    gtk_widget_activate_action (GTK_WIDGET (self->canvas), "canvas.zoom-out", NULL);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self->canvas), "canvas.zoom-fit", NULL);
+}
+
+static void
+clear_selection_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *param)
+{
+  jg_canvas_set_selected_task (JG_WINDOW (widget)->canvas, JG_LANE_NONE);
+}
+
+static void
+on_selected_task_changed (JgWindow *self)
+{
+  guint32 task = jg_canvas_get_selected_task (self->canvas);
+
+  jg_task_history_set_task (self->history, self->trace, jg_canvas_get_spans (self->canvas), task);
+  gtk_revealer_set_reveal_child (self->history_revealer, task != JG_LANE_NONE);
+}
+
+static void
+on_canvas_live_changed (JgWindow *self)
+{
+  _jg_window_update_actions (self);
+}
+
+static void
+on_span_activated (JgWindow      *self,
+                   guint64        start,
+                   guint64        end,
+                   JgTaskHistory *history)
+{
+  guint64 margin = MAX ((end - start) / 4, JG_CANVAS_MIN_SPAN_NS);
+
+  jg_canvas_set_window (self->canvas, start > margin ? start - margin : 0, end + margin);
 }
 
 static gboolean
@@ -397,6 +902,8 @@ on_drop_cb (JgWindow      *self,
 
   return TRUE;
 }
+
+/* GObject and GtkWidget */
 
 static gboolean
 jg_window_close_request (GtkWindow *window)
@@ -433,12 +940,14 @@ jg_window_dispose (GObject *object)
       g_clear_object (&self->load_cancellable);
     }
 
+  _jg_window_dispose_runs (self);
+
   gtk_widget_dispose_template (GTK_WIDGET (self), JG_TYPE_WINDOW);
 
   g_clear_object (&self->settings);
   g_clear_object (&self->file);
   g_clear_object (&self->trace);
-  g_clear_pointer (&self->spans, jg_spans_free);
+  g_clear_pointer (&self->metrics, g_free);
 
   G_OBJECT_CLASS (jg_window_parent_class)->dispose (object);
 }
@@ -458,11 +967,49 @@ jg_window_get_property (GObject    *object,
       break;
 
     case PROP_LOADING:
-      g_value_set_boolean (value, self->loading);
+      g_value_set_boolean (value, jg_window_get_loading (self));
       break;
 
     case PROP_TRACE:
       g_value_set_object (value, self->trace);
+      break;
+
+    case PROP_SCENARIO:
+      g_value_set_string (value, _jg_window_get_scenario_key (self));
+      break;
+
+    case PROP_SHOW_SIDEBAR:
+      /* Asked for by the action before the template is there. */
+      g_value_set_boolean (value, self->sidebar_revealer == NULL
+                                  || gtk_revealer_get_reveal_child (self->sidebar_revealer));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jg_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  JgWindow *self = JG_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SCENARIO:
+      if (_jg_window_select_scenario (self, g_value_get_string (value)))
+        g_object_notify_by_pspec (object, pspec);
+      break;
+
+    case PROP_SHOW_SIDEBAR:
+      if (gtk_revealer_get_reveal_child (self->sidebar_revealer) != g_value_get_boolean (value))
+        {
+          gtk_revealer_set_reveal_child (self->sidebar_revealer, g_value_get_boolean (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
       break;
 
     default:
@@ -479,6 +1026,7 @@ jg_window_class_init (JgWindowClass *klass)
 
   object_class->dispose = jg_window_dispose;
   object_class->get_property = jg_window_get_property;
+  object_class->set_property = jg_window_set_property;
 
   window_class->close_request = jg_window_close_request;
 
@@ -497,34 +1045,87 @@ jg_window_class_init (JgWindowClass *klass)
                          JG_TYPE_TRACE,
                          (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
 
+  /* The chosen scenario: a built-in's id or a user file's URI. */
+  properties[PROP_SCENARIO] =
+    g_param_spec_string ("scenario", NULL, NULL,
+                         "",
+                         (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_SHOW_SIDEBAR] =
+    g_param_spec_boolean ("show-sidebar", NULL, NULL,
+                          TRUE,
+                          (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (JG_TYPE_CANVAS);
+  g_type_ensure (JG_TYPE_METRICS_STRIP);
+  g_type_ensure (JG_TYPE_SCENARIO_PANEL);
+  g_type_ensure (JG_TYPE_TASK_HISTORY);
   g_type_ensure (JG_TYPE_TRACE_SUMMARY);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/juggler/Juggler/jg-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, JgWindow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, JgWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, switcher);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, scenario_button);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, workers_spin);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, workers_box);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, interpreter_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, switch_interval_spin);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, switch_interval_box);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, run_button);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, drop_target);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, error_revealer);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, error_title_label);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, summary_page);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, sidebar_revealer);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, panel);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, title_label);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, follow_button);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, canvas);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, empty_box);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, empty_title_label);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, recent_button);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, strip);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, history_revealer);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, history);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, summary);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, loading_box);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, spinner);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, loading_label);
   gtk_widget_class_bind_template_callback (widget_class, on_drop_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_selected_task_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_canvas_live_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_span_activated);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", NULL, open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.export-chrome", NULL, export_chrome_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "win.clear-selection", NULL, clear_selection_action);
+  gtk_widget_class_install_property_action (widget_class, "win.scenario", "scenario");
+  gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
+
+  _jg_window_class_init_runs (widget_class);
 }
 
 static void
 jg_window_init (JgWindow *self)
 {
   GType drop_types[] = { GDK_TYPE_FILE_LIST, G_TYPE_FILE };
+  g_autoptr(GAction) view_action = NULL;
+
+  self->metrics = g_new0 (JgMetrics, 1);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -537,7 +1138,28 @@ jg_window_init (JgWindow *self)
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 
+  /* win.view: Tasks, Workers or Cores, remembered. */
+  view_action = g_settings_create_action (self->settings, "view");
+  g_action_map_add_action (G_ACTION_MAP (self), view_action);
+  g_settings_bind (self->settings, "view", self->canvas, "view", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "theme", self->canvas, "style", G_SETTINGS_BIND_GET);
+  g_signal_connect_object (self->settings, "changed::theme", G_CALLBACK (on_theme_changed), self,
+                           G_CONNECT_SWAPPED);
+  on_theme_changed (self);
+
+  g_object_bind_property (self->canvas, "follow", self->follow_button, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  /* One page, nothing to switch to. */
+  g_object_bind_property (self->summary_page, "visible", self->switcher, "visible",
+                          G_BINDING_SYNC_CREATE);
+
+  _jg_window_init_runs (self);
+
   jg_window_update_recent (self);
+  _jg_window_show_trace (self, NULL, NULL, NULL, NULL);
+
+  /* Keys zoom and pan from the start. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
 }
 
 JgWindow *
@@ -555,8 +1177,6 @@ jg_window_open (JgWindow *self,
                 GFile    *file)
 {
   g_autoptr(GTask) task = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *text = NULL;
 
   g_return_if_fail (JG_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
@@ -574,10 +1194,7 @@ jg_window_open (JgWindow *self,
   g_task_set_task_data (task, g_object_ref (file), g_object_unref);
   g_task_run_in_thread (task, load_in_thread);
 
-  name = file_display_name (file);
-  text = g_strdup_printf (_("Loading “%s”…"), name);
-  gtk_label_set_label (self->loading_label, text);
-  jg_window_set_loading (self, TRUE);
+  _jg_window_update_loading (self, file);
 }
 
 gboolean
@@ -585,7 +1202,7 @@ jg_window_get_loading (JgWindow *self)
 {
   g_return_val_if_fail (JG_IS_WINDOW (self), FALSE);
 
-  return self->loading;
+  return self->load_cancellable != NULL || self->scenario_cancellable != NULL;
 }
 
 JgTrace *
@@ -602,4 +1219,52 @@ jg_window_get_file (JgWindow *self)
   g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
 
   return self->file;
+}
+
+JgRun *
+jg_window_get_run (JgWindow *self)
+{
+  g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
+
+  if (self->run == NULL || jg_run_get_trace (self->run) != self->trace)
+    return NULL;
+  return self->run;
+}
+
+void
+jg_window_save_as (JgWindow *self,
+                   GFile    *file)
+{
+  g_return_if_fail (JG_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (self->trace != NULL && jg_trace_is_finished (self->trace));
+
+  jg_window_write (self, file, jg_trace_file_save, TRUE);
+}
+
+void
+jg_window_export_chrome (JgWindow *self,
+                         GFile    *file)
+{
+  g_return_if_fail (JG_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (self->trace != NULL && jg_trace_is_finished (self->trace));
+
+  jg_window_write (self, file, write_chrome, FALSE);
+}
+
+gboolean
+jg_window_get_saving (JgWindow *self)
+{
+  g_return_val_if_fail (JG_IS_WINDOW (self), FALSE);
+
+  return self->saving;
+}
+
+JgScenario *
+jg_window_get_scenario (JgWindow *self)
+{
+  g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
+
+  return self->scenario;
 }

@@ -1,8 +1,9 @@
-/* test-window.c: the real Juggler window under Xvfb. It writes traces with the
- * core API, opens them the way a user would (jg_window_open () is what the
- * command line and the Open dialog call; the drop target is fired with a file
- * list), and checks what the window then shows: labels, the error banner and
- * the pixels of the state bar. */
+/* test-window.c: the real Juggler window under Xvfb, with traces from files.
+ * It writes traces with the core API, opens them the way a user would
+ * (jg_window_open () is what the command line and the Open dialog call; the
+ * drop target is fired with a file list), and checks what the window then
+ * shows: the canvas's pixels, the metrics strip, the summary page with the
+ * pixels of its state bar, and the error banner. Runs are in test-run.c. */
 #define G_LOG_DOMAIN "test-window"
 
 #include "config.h"
@@ -14,7 +15,12 @@
 #include <unistd.h>
 
 #include "jg-application.h"
+#include "jg-canvas.h"
+#include "jg-display-test.h"
+#include "jg-format.h"
+#include "jg-metrics-strip.h"
 #include "jg-palette.h"
+#include "jg-preferences-dialog.h"
 #include "jg-resources.h"
 #include "jg-state-bar-widget.h"
 #include "jg-trace-file.h"
@@ -130,21 +136,14 @@ static gpointer
 window_child (JgWindow   *window,
               const char *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), JG_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return jg_test_child (window, JG_TYPE_WINDOW, name);
 }
 
 static gpointer
 summary_child (JgWindow   *window,
                const char *name)
 {
-  GtkWidget *summary = window_child (window, "summary");
-  GObject *child = gtk_widget_get_template_child (summary, JG_TYPE_TRACE_SUMMARY, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return jg_test_child (window_child (window, "summary"), JG_TYPE_TRACE_SUMMARY, name);
 }
 
 static const char *
@@ -154,34 +153,23 @@ summary_text (JgWindow   *window,
   return gtk_label_get_label (summary_child (window, name));
 }
 
-static gboolean
-count_frame_cb (GtkWidget     *widget,
-                GdkFrameClock *clock,
-                gpointer       user_data)
+static const char *
+strip_text (JgWindow   *window,
+            const char *name)
 {
-  guint *frames = user_data;
-
-  (*frames)++;
-  return G_SOURCE_CONTINUE;
+  return gtk_label_get_label (jg_test_child (window_child (window, "strip"), JG_TYPE_METRICS_STRIP, name));
 }
 
-/* Lets transitions finish and the window paint what it now shows. */
 static void
 wait_until_drawn (JgWindow *window)
 {
-  GtkStack *stack = window_child (window, "stack");
-  GtkRevealer *revealer = window_child (window, "error_revealer");
-  guint frames = 0;
-  guint id;
+  jg_test_wait_drawn (GTK_WIDGET (window));
+}
 
-  while (gtk_stack_get_transition_running (stack)
-         || gtk_revealer_get_child_revealed (revealer) != gtk_revealer_get_reveal_child (revealer))
-    g_main_context_iteration (NULL, TRUE);
-
-  id = gtk_widget_add_tick_callback (GTK_WIDGET (window), count_frame_cb, &frames, NULL);
-  while (frames < 3)
-    g_main_context_iteration (NULL, TRUE);
-  gtk_widget_remove_tick_callback (GTK_WIDGET (window), id);
+static gboolean
+not_loading (gpointer user_data)
+{
+  return !jg_window_get_loading (user_data);
 }
 
 static void
@@ -190,8 +178,7 @@ wait_for_load (JgWindow *window)
   g_assert_true (jg_window_get_loading (window));
   g_assert_true (gtk_widget_get_visible (window_child (window, "loading_box")));
 
-  while (jg_window_get_loading (window))
-    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (jg_test_wait_for (not_loading, window, 30));
 
   g_assert_false (gtk_widget_get_visible (window_child (window, "loading_box")));
   wait_until_drawn (window);
@@ -209,91 +196,32 @@ new_window (void)
   return window;
 }
 
-/* Renders @widget as it is on screen, with the window's own renderer. */
-static GdkTexture *
-render_widget (GtkWidget *widget)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  int width = gdk_paintable_get_intrinsic_width (paintable);
-  int height = gdk_paintable_get_intrinsic_height (paintable);
-  g_autoptr(GskRenderNode) node = NULL;
-
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-
-  return gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
-
-typedef struct
-{
-  guchar *data;
-  gsize   stride;
-  int     width;
-  int     height;
-} Pixels;
-
 static void
-pixels_from_texture (Pixels     *pixels,
-                     GdkTexture *texture)
+show_summary (JgWindow *window)
 {
-  pixels->width = gdk_texture_get_width (texture);
-  pixels->height = gdk_texture_get_height (texture);
-  pixels->stride = pixels->width * 4;
-  pixels->data = g_malloc (pixels->stride * pixels->height);
-  gdk_texture_download (texture, pixels->data, pixels->stride);
-}
+  GtkStack *stack = window_child (window, "stack");
 
-static gboolean
-pixels_match (const Pixels *pixels,
-              int           x,
-              int           y,
-              const JgRgba *color)
-{
-  /* gdk_texture_download () gives cairo's ARGB32 layout: native-endian words. */
-  guint32 pixel = *(const guint32 *) (pixels->data + y * pixels->stride + x * 4);
-
-  return ABS ((int) (pixel >> 16 & 0xff) - (int) (color->r * 255 + 0.5)) <= 2
-      && ABS ((int) (pixel >> 8 & 0xff) - (int) (color->g * 255 + 0.5)) <= 2
-      && ABS ((int) (pixel & 0xff) - (int) (color->b * 255 + 0.5)) <= 2;
-}
-
-static void
-maybe_save_screenshot (JgWindow   *window,
-                       const char *suffix)
-{
-  const char *path = g_getenv ("JUGGLER_SCREENSHOT");
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *target = NULL;
-
-  if (path == NULL || *path == '\0')
-    return;
-
-  texture = render_widget (GTK_WIDGET (window));
-  if (suffix == NULL)
-    {
-      target = g_strdup (path);
-    }
-  else
-    {
-      g_autofree char *stem = g_str_has_suffix (path, ".png")
-        ? g_strndup (path, strlen (path) - 4) : g_strdup (path);
-
-      target = g_strdup_printf ("%s-%s.png", stem, suffix);
-    }
-
-  g_assert_true (gdk_texture_save_to_png (texture, target));
-  g_test_message ("screenshot saved to %s", target);
+  g_assert_true (gtk_stack_page_get_visible (window_child (window, "summary_page")));
+  gtk_stack_set_visible_child_name (stack, "summary");
+  wait_until_drawn (window);
 }
 
 static void
 assert_shows_test_trace (JgWindow *window)
 {
+  /* The timeline page: the heading and the metrics strip. */
+  g_assert_cmpstr (gtk_label_get_label (window_child (window, "title_label")), ==, "Three downloads, one GIL");
+  g_assert_cmpstr (strip_text (window, "concurrency_label"), ==, "2.90");
+  g_assert_cmpstr (strip_text (window, "parallelism_label"), ==, "1.90");
+  g_assert_cmpstr (strip_text (window, "wall_time_label"), ==, "100 ms");
+  g_assert_cmpstr (strip_text (window, "gil_wait_label"), ==, "60.0 ms");
+  g_assert_cmpstr (strip_text (window, "utilisation_label"), ==, "48%");
+  /* Recorded elsewhere: no sequential run to compare with here. */
+  g_assert_cmpstr (strip_text (window, "speedup_label"), ==, "—");
+  g_assert_nonnull (strstr (strip_text (window, "outcome_label"), "fastest task download A"));
+
+  /* The summary page. */
+  g_assert_true (gtk_stack_page_get_visible (window_child (window, "summary_page")));
   g_assert_cmpstr (summary_text (window, "title_label"), ==, "Three downloads, one GIL");
   g_assert_cmpstr (summary_text (window, "concurrency_label"), ==, "2.90");
   g_assert_cmpstr (summary_text (window, "parallelism_label"), ==, "1.90");
@@ -330,6 +258,8 @@ grid_has_label (GtkWidget  *grid,
   return FALSE;
 }
 
+static GtkWindow *find_toplevel (GType type);
+
 static void
 test_window_empty (void)
 {
@@ -338,26 +268,45 @@ test_window_empty (void)
   g_auto(GStrv) open_accels = gtk_application_get_accels_for_action (gtk_app, "win.open");
   g_auto(GStrv) quit_accels = gtk_application_get_accels_for_action (gtk_app, "app.quit");
   g_auto(GStrv) help_accels = gtk_application_get_accels_for_action (gtk_app, "win.show-help-overlay");
+  g_auto(GStrv) run_accels = gtk_application_get_accels_for_action (gtk_app, "win.run");
+  g_auto(GStrv) stop_accels = gtk_application_get_accels_for_action (gtk_app, "win.stop");
+  g_auto(GStrv) save_accels = gtk_application_get_accels_for_action (gtk_app, "win.save");
+  g_auto(GStrv) view_accels = gtk_application_get_accels_for_action (gtk_app, "win.view::cores");
   GtkWidget *help;
+  GtkWindow *preferences;
   GtkAboutDialog *about = NULL;
   g_autoptr(GListModel) toplevels = NULL;
 
-  /* Before any trace: the welcome page, and the actions a user reaches for. */
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "stack")), ==, "empty");
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "title_label")), ==, "Juggler");
+  /* Before any trace: the timeline with the welcome card over the empty
+   * canvas, a scenario chosen, and the actions a user reaches for. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "stack")), ==, "timeline");
+  g_assert_false (gtk_stack_page_get_visible (window_child (window, "summary_page")));
+  g_assert_true (gtk_widget_get_visible (window_child (window, "empty_box")));
   g_assert_null (jg_window_get_trace (window));
+  g_assert_nonnull (jg_window_get_scenario (window));
+  g_assert_cmpstr (gtk_label_get_label (window_child (window, "title_label")), ==,
+                   jg_scenario_get_title (jg_window_get_scenario (window)));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Juggler");
+  g_assert_true (gtk_widget_get_visible (window_child (window, "run_button")));
+  g_assert_false (gtk_widget_get_visible (window_child (window, "stop_button")));
   g_assert_true (g_strv_contains ((const char * const *) open_accels, "<Control>o"));
+  g_assert_true (g_strv_contains ((const char * const *) run_accels, "<Control>r"));
+  g_assert_true (g_strv_contains ((const char * const *) stop_accels, "Escape"));
+  g_assert_true (g_strv_contains ((const char * const *) save_accels, "<Control>s"));
+  g_assert_true (g_strv_contains ((const char * const *) view_accels, "<Control>3"));
   g_assert_true (g_strv_contains ((const char * const *) quit_accels, "<Control>q"));
   g_assert_true (g_strv_contains ((const char * const *) help_accels, "<Control>question"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-error", NULL));
 
-  maybe_save_screenshot (window, "empty");
+  jg_test_screenshot (GTK_WIDGET (window), "empty");
 
   /* resource-base-path found gtk/help-overlay.ui, and the menu item shows it. */
   help = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_nonnull (help);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   g_assert_true (gtk_widget_get_visible (help));
+  jg_test_wait_drawn (help);
+  jg_test_screenshot (help, "shortcuts");
   gtk_widget_set_visible (help, FALSE);
 
   /* About names the program and its version. */
@@ -376,6 +325,36 @@ test_window_empty (void)
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
   gtk_window_destroy (GTK_WINDOW (about));
 
+  /* Preferences: a small dialog over the window. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  preferences = find_toplevel (JG_TYPE_PREFERENCES_DIALOG);
+  g_assert_nonnull (preferences);
+  g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (window));
+  jg_test_wait_drawn (GTK_WIDGET (preferences));
+  jg_test_screenshot (GTK_WIDGET (preferences), "preferences");
+
+  /* Its choices are the settings: the projector style, a new default for
+   * the switch interval, which the header bar takes up. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autofree char *theme = NULL;
+
+    gtk_drop_down_set_selected (jg_test_child (preferences, JG_TYPE_PREFERENCES_DIALOG, "style_dropdown"), 3);
+    theme = g_settings_get_string (settings, "theme");
+    g_assert_cmpstr (theme, ==, "projector");
+    g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "projector"));
+    g_assert_cmpint (jg_canvas_get_theme (window_child (window, "canvas")), ==, JG_SWIMLANE_THEME_PROJECTOR);
+
+    gtk_spin_button_set_value (jg_test_child (preferences, JG_TYPE_PREFERENCES_DIALOG, "switch_interval_spin"), 2);
+    g_assert_cmpfloat (g_settings_get_double (settings, "switch-interval"), ==, 2);
+    g_assert_cmpfloat (gtk_spin_button_get_value (window_child (window, "switch_interval_spin")), ==, 2);
+
+    g_settings_reset (settings, "theme");
+    g_settings_reset (settings, "switch-interval");
+    g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "projector"));
+  }
+  gtk_window_destroy (preferences);
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -385,24 +364,60 @@ test_window_open (void)
   g_autoptr(GFile) file = write_trace ("mixed.juggler");
   JgWindow *window = new_window ();
   JgStateBarWidget *bar;
+  JgCanvas *canvas;
+  JgSwimlanePainter *painter;
   g_autoptr(GdkTexture) texture = NULL;
-  Pixels pixels = { 0 };
+  g_autoptr(GdkTexture) canvas_texture = NULL;
+  g_autofree char *tooltip = NULL;
+  JgTestPixels pixels = { 0 };
   JgRgba running = jg_palette_state_color (JG_STATE_RUNNING, FALSE);
   JgRgba gil = jg_palette_state_color (JG_STATE_GIL_WAIT, FALSE);
   JgRgba io = jg_palette_state_color (JG_STATE_IO_WAIT, FALSE);
   JgRgba lock = jg_palette_state_color (JG_STATE_LOCK_WAIT, FALSE);
   int y;
   int lock_pixels = 0;
+  double row_y, row_h, x;
 
   jg_window_open (window, file);
   wait_for_load (window);
 
   g_assert_nonnull (jg_window_get_trace (window));
+  g_assert_null (jg_window_get_run (window));
   g_assert_true (g_file_equal (jg_window_get_file (window), file));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "stack")), ==, "summary");
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "title_label")), ==, "mixed.juggler");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "stack")), ==, "timeline");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "mixed.juggler — Juggler");
+  g_assert_nonnull (strstr (gtk_label_get_label (window_child (window, "subtitle_label")), "mixed.juggler"));
+  g_assert_false (gtk_widget_get_visible (window_child (window, "empty_box")));
   g_assert_false (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
   assert_shows_test_trace (window);
+
+  jg_test_screenshot (GTK_WIDGET (window), "timeline");
+
+  /* The canvas shows the whole trace: download A runs from 0 to 100 ms, so
+   * its lane is Running blue at 50 ms; download B is in I/O at 60 ms. */
+  canvas = window_child (window, "canvas");
+  painter = jg_canvas_get_painter (canvas);
+  g_assert_true (jg_canvas_get_trace (canvas) == jg_window_get_trace (window));
+  g_assert_false (jg_canvas_get_live (canvas));
+  jg_swimlane_painter_clear_hover (painter);
+  canvas_texture = jg_test_render (GTK_WIDGET (canvas));
+  jg_test_pixels_init (&pixels, canvas_texture);
+  g_assert_true (jg_swimlane_painter_get_row (painter, JG_SWIMLANE_REGION_LANE, 0, &row_y, &row_h));
+  x = jg_swimlane_painter_x_for_time (painter, 50 * MS);
+  g_assert_true (jg_test_pixels_match (&pixels, (int) x, (int) (row_y + row_h * 0.8), &running));
+  g_assert_true (jg_swimlane_painter_get_row (painter, JG_SWIMLANE_REGION_LANE, 1, &row_y, &row_h));
+  x = jg_swimlane_painter_x_for_time (painter, 60 * MS);
+  g_assert_false (jg_test_pixels_match (&pixels, (int) x, (int) (row_y + row_h * 0.8), &running));
+  jg_test_pixels_clear (&pixels);
+
+  /* Hovering there names the task, its state and when. */
+  tooltip = jg_canvas_describe_point (canvas, x, row_y + row_h / 2);
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, "download B"));
+  g_assert_nonnull (strstr (tooltip, "I/O"));
+  g_assert_nonnull (strstr (tooltip, "From 40.0 ms, for 40.0 ms"));
+
+  show_summary (window);
 
   g_assert_true (grid_has_label (summary_child (window, "results_grid"), "Lost updates"));
   g_assert_true (grid_has_label (summary_child (window, "results_grid"), "download A"));
@@ -410,28 +425,28 @@ test_window_open (void)
   g_assert_true (grid_has_label (summary_child (window, "tasks_grid"), "60.0 ms"));
   g_assert_true (grid_has_label (summary_child (window, "tasks_grid"), "Failed"));
 
-  maybe_save_screenshot (window, NULL);
+  jg_test_screenshot (GTK_WIDGET (window), "summary");
 
   /* The state bar as drawn: Running from the left (190 of 290 ms), then the
    * GIL wait (60 ms), then I/O (40 ms); nobody waited on a lock. */
   bar = summary_child (window, "state_bar");
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (bar)));
-  texture = render_widget (GTK_WIDGET (bar));
-  pixels_from_texture (&pixels, texture);
+  texture = jg_test_render (GTK_WIDGET (bar));
+  jg_test_pixels_init (&pixels, texture);
   y = pixels.height / 2;
   g_assert_cmpint (pixels.width, >, 200);
 
-  g_assert_true (pixels_match (&pixels, pixels.width * 0.05, y, &running));
-  g_assert_true (pixels_match (&pixels, pixels.width * 0.60, y, &running));
-  g_assert_true (pixels_match (&pixels, pixels.width * 0.70, y, &gil));
-  g_assert_true (pixels_match (&pixels, pixels.width * 0.82, y, &gil));
-  g_assert_true (pixels_match (&pixels, pixels.width * 0.90, y, &io));
-  g_assert_true (pixels_match (&pixels, pixels.width * 0.97, y, &io));
-  for (int x = 0; x < pixels.width; x++)
-    lock_pixels += pixels_match (&pixels, x, y, &lock);
+  g_assert_true (jg_test_pixels_match (&pixels, pixels.width * 0.05, y, &running));
+  g_assert_true (jg_test_pixels_match (&pixels, pixels.width * 0.60, y, &running));
+  g_assert_true (jg_test_pixels_match (&pixels, pixels.width * 0.70, y, &gil));
+  g_assert_true (jg_test_pixels_match (&pixels, pixels.width * 0.82, y, &gil));
+  g_assert_true (jg_test_pixels_match (&pixels, pixels.width * 0.90, y, &io));
+  g_assert_true (jg_test_pixels_match (&pixels, pixels.width * 0.97, y, &io));
+  for (int i = 0; i < pixels.width; i++)
+    lock_pixels += jg_test_pixels_match (&pixels, i, y, &lock);
   g_assert_cmpint (lock_pixels, ==, 0);
 
-  g_free (pixels.data);
+  jg_test_pixels_clear (&pixels);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -464,11 +479,11 @@ test_window_broken_file_keeps_summary (void)
   /* ...and the trace shown before is still there, untouched. */
   g_assert_true (jg_window_get_trace (window) == shown);
   g_assert_true (g_file_equal (jg_window_get_file (window), good));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "stack")), ==, "summary");
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "title_label")), ==, "good.juggler");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "stack")), ==, "timeline");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "good.juggler — Juggler");
   assert_shows_test_trace (window);
 
-  maybe_save_screenshot (window, "error");
+  jg_test_screenshot (GTK_WIDGET (window), "error");
 
   /* Dismiss hides the banner. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-error", NULL));
@@ -502,7 +517,7 @@ test_window_drop (void)
 
   wait_for_load (window);
   g_assert_true (g_file_equal (jg_window_get_file (window), file));
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "title_label")), ==, "dropped.juggler");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "dropped.juggler — Juggler");
   assert_shows_test_trace (window);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -610,6 +625,77 @@ test_window_open_dialog (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+typedef struct
+{
+  GFile   *file;
+  guint64  inode;
+} Replaced;
+
+static guint64
+file_inode (GFile *file)
+{
+  g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_UNIX_INODE,
+                                                  G_FILE_QUERY_INFO_NONE, NULL, NULL);
+
+  return info != NULL ? g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE) : 0;
+}
+
+static gboolean
+not_saving (gpointer user_data)
+{
+  return !jg_window_get_saving (user_data);
+}
+
+static void
+test_window_save_export (void)
+{
+  g_autoptr(GFile) file = write_trace ("saved.juggler");
+  g_autofree char *copy_path = g_build_filename (tmpdir, "copy.juggler", NULL);
+  g_autoptr(GFile) copy = g_file_new_for_path (copy_path);
+  g_autofree char *export_path = g_build_filename (tmpdir, "saved-export.json", NULL);
+  g_autoptr(GFile) export_file = g_file_new_for_path (export_path);
+  g_autoptr(JgTrace) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  guint64 inode;
+  JgWindow *window = new_window ();
+
+  jg_window_open (window, file);
+  wait_for_load (window);
+
+  /* Ctrl+S writes the trace back to its file, atomically: a new file takes
+   * the old one's place. */
+  inode = file_inode (file);
+  g_assert_cmpuint (inode, !=, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL));
+  g_assert_true (jg_window_get_saving (window));
+  g_assert_true (jg_test_wait_for (not_saving, window, 10));
+  g_assert_cmpuint (file_inode (file), !=, inode);
+  reloaded = jg_trace_file_load (file, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (jg_trace_get_n_events (reloaded), ==, 12);
+
+  /* Save As: the window now goes by the new file. */
+  jg_window_save_as (window, copy);
+  g_assert_true (jg_test_wait_for (not_saving, window, 10));
+  g_assert_true (g_file_query_exists (copy, NULL));
+  g_assert_true (g_file_equal (jg_window_get_file (window), copy));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "copy.juggler — Juggler");
+
+  /* Export as Chrome trace: JSON that Perfetto opens; the window still goes
+   * by its own file. */
+  jg_window_export_chrome (window, export_file);
+  g_assert_true (jg_test_wait_for (not_saving, window, 10));
+  g_assert_false (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
+  g_assert_true (g_file_load_contents (export_file, NULL, &contents, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (contents, "traceEvents"));
+  g_assert_nonnull (strstr (contents, "download A"));
+  g_assert_true (g_file_equal (jg_window_get_file (window), copy));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window_settings (void)
 {
@@ -695,6 +781,7 @@ main (int   argc,
   g_test_add_func ("/window/broken-file-keeps-summary", test_window_broken_file_keeps_summary);
   g_test_add_func ("/window/drop", test_window_drop);
   g_test_add_func ("/window/open-dialog", test_window_open_dialog);
+  g_test_add_func ("/window/save-export", test_window_save_export);
   g_test_add_func ("/window/settings", test_window_settings);
 
   ret = g_test_run ();

@@ -1,0 +1,128 @@
+/* jg-window-private.h: the window's state, shared by jg-window.c (the window,
+ * traces and files) and jg-window-run.c (scenarios, runs and live metrics). */
+#pragma once
+
+#include "jg-canvas.h"
+#include "jg-metrics-strip.h"
+#include "jg-run.h"
+#include "jg-scenario-panel.h"
+#include "jg-task-history.h"
+#include "jg-trace-summary.h"
+#include "jg-window.h"
+
+G_BEGIN_DECLS
+
+struct _JgWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  GSettings            *settings;
+
+  /* The trace shown: a run's (live or finished) or one opened from a file. */
+  JgTrace              *trace;
+  GFile                *file;             /* where it came from or was saved; NULL for an unsaved run */
+  GCancellable         *load_cancellable; /* the trace load in flight, NULL when idle */
+  GCancellable         *scenario_cancellable; /* the scenario file load in flight */
+  JgMetrics            *metrics;          /* of the trace shown, as last computed */
+  guint                 saving : 1;
+
+  /* Scenarios: built-ins, then files the user opened. */
+  GPtrArray            *scenarios;        /* Entry (jg-window-run.c): a scenario and its key */
+  GHashTable           *session_values;   /* key -> JsonObject: parameters last used this session */
+  char                 *saved_key;        /* last-scenario and last-parameters at start-up */
+  JsonObject           *saved_values;
+  JgScenario           *scenario;         /* the chosen one */
+  char                 *scenario_key;     /* its id, or a user file's URI */
+  GMenu                *builtin_section;
+  GMenu                *user_section;
+  GArray               *models;           /* JgModel, as the model drop-down lists them */
+
+  /* Runs */
+  JgRun                *run;              /* the run shown */
+  char                 *run_key;          /* scenario and parameters: the speedup's cache key */
+  JgScenario           *run_scenario;
+  JsonObject           *run_parameters;
+  JgRun                *baseline_run;     /* the sequential run measured for run_key */
+  char                 *baseline_key;
+  GHashTable           *baselines;        /* key -> gint64 wall ns, or -1: could not finish */
+  guint                 running : 1;      /* started, and its "finished" not yet handled */
+  guint                 metrics_source;
+  guint                 metrics_interval_ms;
+
+  /* Template widgets */
+  GtkStackSwitcher     *switcher;
+  GtkMenuButton        *scenario_button;
+  GtkDropDown          *model_dropdown;
+  GtkSpinButton        *workers_spin;
+  GtkDropDown          *interpreter_dropdown;
+  GtkSpinButton        *switch_interval_spin;
+  GtkWidget            *switch_interval_box;
+  GtkWidget            *workers_box;
+  GtkButton            *run_button;
+  GtkButton            *stop_button;
+  GtkDropTarget        *drop_target;
+  GtkRevealer          *error_revealer;
+  GtkLabel             *error_title_label;
+  GtkLabel             *error_label;
+  GtkStack             *stack;
+  GtkStackPage         *summary_page;
+  GtkRevealer          *sidebar_revealer;
+  JgScenarioPanel      *panel;
+  GtkLabel             *title_label;
+  GtkLabel             *subtitle_label;
+  GtkLabel             *status_label;
+  GtkToggleButton      *follow_button;
+  JgCanvas             *canvas;
+  GtkWidget            *empty_box;
+  GtkLabel             *empty_title_label;
+  GtkButton            *recent_button;
+  JgMetricsStrip       *strip;
+  GtkRevealer          *history_revealer;
+  JgTaskHistory        *history;
+  JgTraceSummary       *summary;
+  GtkWidget            *loading_box;
+  GtkSpinner           *spinner;
+  GtkLabel             *loading_label;
+};
+
+/* jg-window.c */
+char     *_jg_window_file_display_name (GFile        *file);
+/* Shows or hides the loading card after a load starts or ends; @what names
+ * the file being read. */
+void      _jg_window_update_loading    (JgWindow     *self,
+                                        GFile        *what);
+void      _jg_window_show_error        (JgWindow     *self,
+                                        const char   *title,
+                                        const char   *message);
+void      _jg_window_dismiss_error     (JgWindow     *self);
+/* Shows @trace on the canvas (with @spans and @lod if already derived, taken
+ * over), in the strip and, once finished, in the summary. */
+void      _jg_window_show_trace        (JgWindow     *self,
+                                        JgTrace      *trace,
+                                        JgSpans      *spans,
+                                        JgLod        *lod,
+                                        GFile        *file);
+/* Recomputes the metrics of the trace shown from the canvas's spans and
+ * shows them; with @final, the summary page too. */
+void      _jg_window_refresh_metrics   (JgWindow     *self,
+                                        gboolean      final);
+void      _jg_window_update_heading    (JgWindow     *self);
+void      _jg_window_update_actions    (JgWindow     *self);
+
+/* jg-window-run.c */
+void      _jg_window_init_runs         (JgWindow     *self);
+void      _jg_window_dispose_runs      (JgWindow     *self);
+void      _jg_window_class_init_runs   (GtkWidgetClass *widget_class);
+gboolean  _jg_window_is_running        (JgWindow     *self);
+/* Forgets the run shown (stopping it if it still runs), e.g. when a file's
+ * trace replaces it. */
+void      _jg_window_drop_run          (JgWindow     *self);
+const char *_jg_window_get_scenario_key (JgWindow   *self);
+/* Chooses the scenario known by @key (a built-in's id or a user file's URI);
+ * FALSE if there is none. */
+gboolean  _jg_window_select_scenario   (JgWindow     *self,
+                                        const char   *key);
+/* The speedup tile for the trace shown. */
+void      _jg_window_update_speedup    (JgWindow     *self);
+
+G_END_DECLS

@@ -5,77 +5,21 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "jg-cli-test.h"
+
 static char *cache_dir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
-
-static Result
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *cli = g_getenv ("JUGGLER_CLI");
-  Result result = { 0 };
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (char *) cli);
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache_dir, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  result.status = g_subprocess_get_exit_status (process);
-  return result;
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
 
 /* nisab-gather: three fetches of 0.2, 0.2 and 0.1 s take about 0.2 s on one
  * loop, and the summary says how late its timers fired. */
 static void
 test_nisab_json (void)
 {
-  Result r = run_cli ("run", "nisab-gather", "--json", NULL);
+  JgCliResult r = jg_cli_test_run ("run", "nisab-gather", "--json", NULL);
   g_autoptr (JsonObject) summary = NULL;
   JsonObject *lag, *counts;
 
   g_assert_cmpint (r.status, ==, 0);
-  summary = parse_object (r.out);
+  summary = jg_cli_test_parse_object (r.out);
   g_assert_cmpstr (json_object_get_string_member (summary, "model"), ==, "asyncio");
   g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "completed");
   g_assert_cmpfloat (json_object_get_double_member (summary, "wall_s"), >=, 0.2);
@@ -90,16 +34,16 @@ test_nisab_json (void)
   counts = json_object_get_object_member (summary, "asyncio");
   g_assert_cmpint (json_object_get_int_member (counts, "coroutines"), ==, 4);
   g_assert_cmpint (json_object_get_int_member (counts, "socket_round_trips"), ==, 3);
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 /* The blocking call freezes the loop; its fix and the hybrid model do not. */
 static void
 test_blocking_call (void)
 {
-  Result blocked = run_cli ("run", "blocking-call", "--set", "latency=100", "--json", NULL);
-  Result fixed = run_cli ("run", "blocking-call", "--set", "latency=100", "--set", "fix=true", "--json", NULL);
-  Result hybrid = run_cli ("run", "blocking-call", "--set", "latency=100", "--model", "hybrid", "--workers", "5",
+  JgCliResult blocked = jg_cli_test_run ("run", "blocking-call", "--set", "latency=100", "--json", NULL);
+  JgCliResult fixed = jg_cli_test_run ("run", "blocking-call", "--set", "latency=100", "--set", "fix=true", "--json", NULL);
+  JgCliResult hybrid = jg_cli_test_run ("run", "blocking-call", "--set", "latency=100", "--model", "hybrid", "--workers", "5",
                            "--json", NULL);
   g_autoptr (JsonObject) b = NULL;
   g_autoptr (JsonObject) f = NULL;
@@ -108,25 +52,25 @@ test_blocking_call (void)
   g_assert_cmpint (blocked.status, ==, 0);
   g_assert_cmpint (fixed.status, ==, 0);
   g_assert_cmpint (hybrid.status, ==, 0);
-  b = parse_object (blocked.out);
-  f = parse_object (fixed.out);
-  h = parse_object (hybrid.out);
+  b = jg_cli_test_parse_object (blocked.out);
+  f = jg_cli_test_parse_object (fixed.out);
+  h = jg_cli_test_parse_object (hybrid.out);
   g_assert_cmpfloat (json_object_get_double_member (b, "wall_s"), >, 2 * json_object_get_double_member (f, "wall_s"));
   g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (b, "loop_lag_ms"), "max"), >,
                      json_object_get_double_member (json_object_get_object_member (f, "loop_lag_ms"), "max"));
   g_assert_cmpstr (json_object_get_string_member (h, "model"), ==, "hybrid");
   g_assert_cmpint (json_object_get_int_member (h, "workers"), ==, 5);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (h, "asyncio"), "executor_jobs"), >=, 5);
-  result_clear (&blocked);
-  result_clear (&fixed);
-  result_clear (&hybrid);
+  jg_cli_result_clear (&blocked);
+  jg_cli_result_clear (&fixed);
+  jg_cli_result_clear (&hybrid);
 }
 
 /* The text report names timeouts, cancellations and what was caught. */
 static void
 test_text_report (void)
 {
-  Result r = run_cli ("run", "timeouts-and-cancellation", "--set", "slow=400", "--set", "timeout=100",
+  JgCliResult r = jg_cli_test_run ("run", "timeouts-and-cancellation", "--set", "slow=400", "--set", "timeout=100",
                       "--set", "cancel_after=50", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
@@ -135,21 +79,21 @@ test_text_report (void)
   g_assert_nonnull (strstr (r.out, "Slow task, by timeout"));
   g_assert_nonnull (strstr (r.out, "Long operation, by cancel()"));
   g_assert_nonnull (strstr (r.out, "Main caught TimeoutError"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static void
 test_refusals (void)
 {
-  Result threads = run_cli ("run", "nisab-gather", "--model", "threads", NULL);
-  Result executor = run_cli ("run", "nisab-gather", "--executor", "gpus", NULL);
+  JgCliResult threads = jg_cli_test_run ("run", "nisab-gather", "--model", "threads", NULL);
+  JgCliResult executor = jg_cli_test_run ("run", "nisab-gather", "--executor", "gpus", NULL);
 
   g_assert_cmpint (threads.status, !=, 0);
   g_assert_nonnull (strstr (threads.err, "“gather” needs the asyncio or hybrid model"));
   g_assert_cmpint (executor.status, !=, 0);
   g_assert_nonnull (strstr (executor.err, "gpus"));
-  result_clear (&threads);
-  result_clear (&executor);
+  jg_cli_result_clear (&threads);
+  jg_cli_result_clear (&executor);
 }
 
 int
@@ -160,6 +104,8 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   cache_dir = g_dir_make_tmp ("juggler-cli-asyncio-XXXXXX", NULL);
+  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
+  jg_cli_test_setenv ("XDG_CACHE_HOME", cache_dir);
   g_assert_nonnull (cache_dir);
 
   g_test_add_func ("/cli/asyncio/nisab-json", test_nisab_json);

@@ -9,21 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jg-cli-test.h"
+
 static char *tmp_dir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
 
 /* The CLI in a process group of its own, as a shell runs a job: a Ctrl+C
  * reaches that whole group. */
@@ -36,67 +24,10 @@ own_group (gpointer data)
 static GSubprocess *
 spawn_cli (const char * const *arguments)
 {
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *cli = g_getenv ("JUGGLER_CLI");
-  GSubprocess *process;
+  g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher ();
 
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (char *) cli);
-  for (guint i = 0; arguments[i] != NULL; i++)
-    g_ptr_array_add (args, (char *) arguments[i]);
-  g_ptr_array_add (args, NULL);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", tmp_dir, TRUE);
   g_subprocess_launcher_set_child_setup (launcher, own_group, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  return process;
-}
-
-static Result
-finish_cli (GSubprocess *process)
-{
-  g_autoptr (GError) error = NULL;
-  Result result = { 0 };
-
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  result.status = g_subprocess_get_exit_status (process);
-  return result;
-}
-
-static Result
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocess) process = NULL;
-  va_list ap;
-
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  process = spawn_cli ((const char * const *) args->pdata);
-  return finish_cli (process);
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+  return jg_cli_test_spawnv (launcher, arguments);
 }
 
 /* Every worker the summary names is gone once the CLI has exited. */
@@ -130,13 +61,13 @@ test_start_methods (void)
 
   for (guint m = 0; m < G_N_ELEMENTS (methods); m++)
     {
-      Result r = run_cli ("run", "fork-vs-spawn", "--start-method", methods[m], "--workers", "2",
+      JgCliResult r = jg_cli_test_run ("run", "fork-vs-spawn", "--start-method", methods[m], "--workers", "2",
                           "--set", "tasks=6", "--json", NULL);
       g_autoptr (JsonObject) summary = NULL;
       JsonArray *pids, *startups;
 
       g_assert_cmpint (r.status, ==, 0);
-      summary = parse_object (r.out);
+      summary = jg_cli_test_parse_object (r.out);
       g_assert_cmpstr (json_object_get_string_member (summary, "model"), ==, "processes");
       g_assert_cmpstr (json_object_get_string_member (summary, "start_method"), ==, methods[m]);
       g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "completed");
@@ -159,7 +90,7 @@ test_start_methods (void)
         }
       g_assert_cmpint (json_object_has_member (summary, "server_pid"), ==, m == 2);
       assert_pids_gone (summary);
-      result_clear (&r);
+      jg_cli_result_clear (&r);
     }
   g_test_message ("start-up per worker: fork %.1f ms, spawn %.1f ms, forkserver %.1f ms", startup[0] * 1e3,
                   startup[1] * 1e3, startup[2] * 1e3);
@@ -171,15 +102,15 @@ test_start_methods (void)
 static void
 test_pickle_bottleneck (void)
 {
-  Result processes = run_cli ("run", "pickle-bottleneck", "--set", "tasks=2", "--set", "arguments=3",
+  JgCliResult processes = jg_cli_test_run ("run", "pickle-bottleneck", "--set", "tasks=2", "--set", "arguments=3",
                               "--set", "result=1", "--json", NULL);
-  Result text = run_cli ("run", "pickle-bottleneck", "--set", "tasks=2", "--set", "arguments=1", NULL);
-  Result threads = run_cli ("run", "pickle-bottleneck", "--model", "threads", "--set", "tasks=2", "--json", NULL);
+  JgCliResult text = jg_cli_test_run ("run", "pickle-bottleneck", "--set", "tasks=2", "--set", "arguments=1", NULL);
+  JgCliResult threads = jg_cli_test_run ("run", "pickle-bottleneck", "--model", "threads", "--set", "tasks=2", "--json", NULL);
   g_autoptr (JsonObject) summary = NULL;
   g_autoptr (JsonObject) threads_summary = NULL;
 
   g_assert_cmpint (processes.status, ==, 0);
-  summary = parse_object (processes.out);
+  summary = jg_cli_test_parse_object (processes.out);
   g_assert_cmpstr (json_object_get_string_member (summary, "model"), ==, "processes");
   g_assert_cmpint (json_object_get_int_member (summary, "transfer_bytes"), ==, 2 * (3 + 1) * 1048576);
   g_assert_cmpint (json_object_get_int_member (summary, "tasks_failed"), ==, 0);
@@ -190,14 +121,14 @@ test_pickle_bottleneck (void)
   g_assert_nonnull (strstr (text.out, "MiB pickled through pipes"));
 
   g_assert_cmpint (threads.status, ==, 0);
-  threads_summary = parse_object (threads.out);
+  threads_summary = jg_cli_test_parse_object (threads.out);
   g_assert_true (json_object_get_null_member (threads_summary, "start_method"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (threads_summary, "pids")), ==, 1);
   g_assert_false (json_object_has_member (threads_summary, "transfer_bytes"));
 
-  result_clear (&processes);
-  result_clear (&text);
-  result_clear (&threads);
+  jg_cli_result_clear (&processes);
+  jg_cli_result_clear (&text);
+  jg_cli_result_clear (&threads);
 }
 
 static void
@@ -220,7 +151,7 @@ test_interrupt (void)
   g_autoptr (JsonObject) summary = NULL;
   gint64 start = g_get_monotonic_time ();
   gboolean exited = FALSE;
-  Result r;
+  JgCliResult r;
   pid_t group = (pid_t) atoi (g_subprocess_get_identifier (process));
 
   g_subprocess_wait_async (process, NULL, on_exited, &exited);
@@ -236,23 +167,23 @@ test_interrupt (void)
         }
     }
 
-  r = finish_cli (process);
+  r = jg_cli_test_finish (process);
   g_test_message ("interrupted run returned after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpint (r.status, ==, 0);
-  summary = parse_object (r.out);
+  summary = jg_cli_test_parse_object (r.out);
   g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "stopped");
   /* Stopped, not crashed: Ctrl+C never reached the workers. */
   g_assert_cmpint (json_object_get_int_member (summary, "crashes"), ==, 0);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (summary, "pids")), ==, 2);
   assert_pids_gone (summary);
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static void
 test_errors (void)
 {
-  Result method = run_cli ("run", "fork-vs-spawn", "--start-method", "vfork", NULL);
-  Result shared = run_cli ("run", "race-counter", "--model", "processes", NULL);
+  JgCliResult method = jg_cli_test_run ("run", "fork-vs-spawn", "--start-method", "vfork", NULL);
+  JgCliResult shared = jg_cli_test_run ("run", "race-counter", "--model", "processes", NULL);
 
   g_assert_cmpint (method.status, ==, 1);
   g_assert_nonnull (strstr (method.err, "unknown start method “vfork” (expected fork, spawn or forkserver)"));
@@ -260,8 +191,8 @@ test_errors (void)
   g_assert_nonnull (strstr (shared.err, "shared between processes"));
   g_assert_nonnull (strstr (shared.err, "run this scenario with threads"));
 
-  result_clear (&method);
-  result_clear (&shared);
+  jg_cli_result_clear (&method);
+  jg_cli_result_clear (&shared);
 }
 
 static void
@@ -291,6 +222,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   tmp_dir = g_dir_make_tmp ("juggler-cli-processes-XXXXXX", &error);
+  jg_cli_test_setenv ("XDG_CACHE_HOME", tmp_dir);
   g_assert_no_error (error);
 
   g_test_add_func ("/cli/processes/start-methods", test_start_methods);

@@ -5,56 +5,31 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "jg-cli-test.h"
 #include "jg-advisor.h"
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
 
 /* Runs `juggler-cli recommend ARGS…`; a non-NULL @advisor_dir replaces
  * JUGGLER_ADVISOR_DIR for that run. */
-static Result
+static JgCliResult
 run_recommend_argv (const char         *advisor_dir,
                     const char * const *argv)
 {
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  Result result = { 0 };
-  const char *cli = g_getenv ("JUGGLER_CLI");
+  g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher ();
 
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (char *) cli);
   g_ptr_array_add (args, (char *) "recommend");
   for (guint i = 0; argv[i] != NULL; i++)
     g_ptr_array_add (args, (char *) argv[i]);
   g_ptr_array_add (args, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   /* The C locale: the texts compared below are the English originals. */
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   if (advisor_dir != NULL)
     g_subprocess_launcher_setenv (launcher, "JUGGLER_ADVISOR_DIR", advisor_dir, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  result.status = g_subprocess_get_exit_status (process);
-  return result;
+  return jg_cli_test_runv (launcher, (const char * const *) args->pdata);
 }
 
-static Result
+static JgCliResult
 run_recommend (const char *first,
                ...)
 {
@@ -69,24 +44,12 @@ run_recommend (const char *first,
   return run_recommend_argv (NULL, (const char * const *) args->pdata);
 }
 
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
 /* The flags, with --json added, must give one well-formed answer. */
 static JsonObject *
 recommend_json (const char * const *flags)
 {
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  Result r;
+  JgCliResult r;
   JsonObject *answer;
 
   for (guint i = 0; flags[i] != NULL; i++)
@@ -97,8 +60,8 @@ recommend_json (const char * const *flags)
   if (r.status != 0)
     g_error ("recommend failed (%d): %s", r.status, r.err);
   g_assert_cmpstr (r.err, ==, "");
-  answer = parse_object (r.out);
-  result_clear (&r);
+  answer = jg_cli_test_parse_object (r.out);
+  jg_cli_result_clear (&r);
   return answer;
 }
 
@@ -222,7 +185,7 @@ test_path (void)
 static void
 test_text (void)
 {
-  Result r = run_recommend ("--mixed", "--tasks", "12", NULL);
+  JgCliResult r = run_recommend ("--mixed", "--tasks", "12", NULL);
   g_auto (GStrv) lines = NULL;
 
   g_assert_cmpint (r.status, ==, 0);
@@ -237,13 +200,13 @@ test_text (void)
   lines = g_strsplit (r.out, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     g_assert_cmpuint (g_utf8_strlen (lines[i], -1), <=, 78);
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   r = run_recommend ("--help", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "--io-bound"));
   g_assert_nonnull (strstr (r.out, "--releases-gil"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 /* For every combination of flags, the binary and the library walk agree. */
@@ -296,7 +259,7 @@ assert_fails (const char *words,
 {
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
   va_list ap;
-  Result r;
+  JgCliResult r;
 
   va_start (ap, first);
   for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
@@ -311,7 +274,7 @@ assert_fails (const char *words,
   g_assert_true (g_str_has_prefix (r.err, "juggler-cli recommend: "));
   if (strstr (r.err, words) == NULL)
     g_error ("expected “%s” in “%s”", words, r.err);
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static void
@@ -340,12 +303,12 @@ test_broken_tree (void)
   g_autofree char *dir = g_dir_make_tmp ("juggler-recommend-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "decision-tree.json", NULL);
   g_autofree char *expected = g_strdup_printf ("%s:3: root: ", path);
-  Result r;
+  JgCliResult r;
 
   r = run_recommend_argv (dir, flags);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "decision tree is missing"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   g_assert_true (g_file_set_contents (path, "{\n  \"version\": 1,\n  \"root\": 7,\n  \"questions\": []\n}\n",
                                       -1, NULL));
@@ -353,7 +316,7 @@ test_broken_tree (void)
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, expected));
   g_assert_nonnull (strstr (r.err, "expected a string"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   g_assert_cmpint (g_remove (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);

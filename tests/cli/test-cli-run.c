@@ -6,90 +6,11 @@
 #include <signal.h>
 #include <string.h>
 
+#include "jg-cli-test.h"
 #include "jg-trace-file.h"
 
 static char *tmp_dir;
 static char *cache_dir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
-
-static GSubprocess *
-spawn_cli (const char * const *arguments)
-{
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *cli = g_getenv ("JUGGLER_CLI");
-  GSubprocess *process;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (char *) cli);
-  for (guint i = 0; arguments[i] != NULL; i++)
-    g_ptr_array_add (args, (char *) arguments[i]);
-  g_ptr_array_add (args, NULL);
-
-  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache_dir, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  return process;
-}
-
-static Result
-finish_cli (GSubprocess *process)
-{
-  g_autoptr (GError) error = NULL;
-  Result result = { 0 };
-
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  result.status = g_subprocess_get_exit_status (process);
-  return result;
-}
-
-static Result
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocess) process = NULL;
-  va_list ap;
-
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  process = spawn_cli ((const char * const *) args->pdata);
-  return finish_cli (process);
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
 
 /* The race counter: the summary carries what the issue lists, and the lock
  * makes the count exact. */
@@ -100,8 +21,8 @@ test_json_summary (void)
     "scenario", "model", "workers", "wall_s", "cpu_s", "concurrency", "parallelism", "gil_handoffs",
     "gil_wait_s", "events", "cores_used", "results", "marks",
   };
-  Result racy = run_cli ("run", "race-counter", "--set", "tasks=4", "--set", "increments=50", "--json", NULL);
-  Result locked = run_cli ("run", "race-counter", "--set", "tasks=4", "--set", "increments=50",
+  JgCliResult racy = jg_cli_test_run ("run", "race-counter", "--set", "tasks=4", "--set", "increments=50", "--json", NULL);
+  JgCliResult locked = jg_cli_test_run ("run", "race-counter", "--set", "tasks=4", "--set", "increments=50",
                            "--set", "lock=true", "--json", NULL);
   g_autoptr (JsonObject) summary = NULL;
   g_autoptr (JsonObject) locked_summary = NULL;
@@ -109,8 +30,8 @@ test_json_summary (void)
 
   g_assert_cmpint (racy.status, ==, 0);
   g_assert_cmpint (locked.status, ==, 0);
-  summary = parse_object (racy.out);
-  locked_summary = parse_object (locked.out);
+  summary = jg_cli_test_parse_object (racy.out);
+  locked_summary = jg_cli_test_parse_object (locked.out);
 
   for (guint i = 0; i < G_N_ELEMENTS (members); i++)
     g_assert_true (json_object_has_member (summary, members[i]));
@@ -126,8 +47,8 @@ test_json_summary (void)
   results = json_object_get_object_member (locked_summary, "results");
   g_assert_cmpint (json_object_get_int_member (results, "counter"), ==, 200);
 
-  result_clear (&racy);
-  result_clear (&locked);
+  jg_cli_result_clear (&racy);
+  jg_cli_result_clear (&locked);
 }
 
 /* The deadlock scenario deadlocks, is marked with its tasks and locks, and the
@@ -135,13 +56,13 @@ test_json_summary (void)
 static void
 test_deadlock (void)
 {
-  Result r = run_cli ("run", "deadlock", "--set", "hold=20", "--json", NULL);
+  JgCliResult r = jg_cli_test_run ("run", "deadlock", "--set", "hold=20", "--json", NULL);
   g_autoptr (JsonObject) summary = NULL;
   JsonArray *marks;
   JsonObject *mark;
 
   g_assert_cmpint (r.status, ==, 0);
-  summary = parse_object (r.out);
+  summary = jg_cli_test_parse_object (r.out);
   g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "deadlocked");
   marks = json_object_get_array_member (summary, "marks");
   g_assert_cmpuint (json_array_get_length (marks), ==, 1);
@@ -151,7 +72,7 @@ test_deadlock (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (mark, "locks")), ==, 2);
   g_assert_cmpfloat (json_object_get_double_member (mark, "detected_after_s"), <, 1.0);
 
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 /* -o saves a trace that loads back with the same events and results. */
@@ -159,7 +80,7 @@ static void
 test_save_trace (void)
 {
   g_autofree char *path = g_build_filename (tmp_dir, "downloads.juggler", NULL);
-  Result r = run_cli ("run", "downloads", "--set", "downloads=4", "--set", "latency=20", "--workers", "2",
+  JgCliResult r = jg_cli_test_run ("run", "downloads", "--set", "downloads=4", "--set", "latency=20", "--workers", "2",
                       "-o", path, "--json", NULL);
   g_autoptr (JsonObject) summary = NULL;
   g_autoptr (GFile) file = g_file_new_for_path (path);
@@ -167,7 +88,7 @@ test_save_trace (void)
   g_autoptr (GError) error = NULL;
 
   g_assert_cmpint (r.status, ==, 0);
-  summary = parse_object (r.out);
+  summary = jg_cli_test_parse_object (r.out);
   g_assert_cmpstr (json_object_get_string_member (summary, "trace"), ==, path);
   g_assert_cmpint (json_object_get_int_member (summary, "workers"), ==, 2);
 
@@ -178,7 +99,7 @@ test_save_trace (void)
   g_assert_cmpstr (jg_trace_get_run_info (trace)->model, ==, "threads");
   g_assert_cmpuint (jg_trace_get_n_tasks (trace), ==, 4);
 
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 /* A scenario file of one's own runs by path; the text output names what matters. */
@@ -200,16 +121,16 @@ test_user_file (void)
     "  ]\n"
     "}\n";
   g_autofree char *path = g_build_filename (tmp_dir, "mine.json", NULL);
-  Result r;
+  JgCliResult r;
 
   g_assert_true (g_file_set_contents (path, scenario, -1, NULL));
-  r = run_cli ("run", path, NULL);
+  r = jg_cli_test_run ("run", path, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "My workload"));
   g_assert_nonnull (strstr (r.out, "sequential"));
   g_assert_nonnull (strstr (r.out, "Parallelism"));
   g_assert_nonnull (strstr (r.out, "completed"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static void
@@ -232,22 +153,17 @@ on_exited (GObject      *process,
 static void
 test_interrupt (void)
 {
-  const char * const args[] = {
-    g_getenv ("JUGGLER_CLI"), "run", "sum-of-squares", "--set", "work=10000", "--json", NULL
-  };
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  const char * const args[] = { "run", "sum-of-squares", "--set", "work=10000", "--json", NULL };
+  g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher ();
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (JsonObject) summary = NULL;
   g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
   gboolean exited = FALSE;
-  Result r = { 0 };
+  JgCliResult r = { 0 };
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache_dir, TRUE);
   g_subprocess_launcher_set_child_setup (launcher, ignore_sigint, NULL, NULL);
-  process = g_subprocess_launcher_spawnv (launcher, args, &error);
-  g_assert_no_error (error);
+  process = jg_cli_test_spawnv (launcher, args);
   g_subprocess_wait_async (process, NULL, on_exited, &exited);
 
   /* Interrupt until it has been heard: the first may come before the handler. */
@@ -269,23 +185,23 @@ test_interrupt (void)
   g_test_message ("interrupted run returned after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
 
   g_assert_cmpint (r.status, ==, 0);
-  summary = parse_object (r.out);
+  summary = jg_cli_test_parse_object (r.out);
   g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "stopped");
   g_assert_cmpint (json_object_get_int_member (summary, "events"), >, 0);
   /* Well before the 40 s of work it was asked to do. */
   g_assert_cmpfloat (json_object_get_double_member (summary, "wall_s"), <, 10.0);
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static void
 test_errors (void)
 {
-  Result unknown = run_cli ("run", "no-such-scenario", NULL);
-  Result bad_param = run_cli ("run", "downloads", "--set", "bogus=1", NULL);
-  Result bad_value = run_cli ("run", "downloads", "--set", "downloads", NULL);
-  Result bad_model = run_cli ("run", "downloads", "--model", "fibers", NULL);
-  Result bad_interp = run_cli ("run", "downloads", "--interpreter", "jython", NULL);
-  Result no_arg = run_cli ("run", NULL);
+  JgCliResult unknown = jg_cli_test_run ("run", "no-such-scenario", NULL);
+  JgCliResult bad_param = jg_cli_test_run ("run", "downloads", "--set", "bogus=1", NULL);
+  JgCliResult bad_value = jg_cli_test_run ("run", "downloads", "--set", "downloads", NULL);
+  JgCliResult bad_model = jg_cli_test_run ("run", "downloads", "--model", "fibers", NULL);
+  JgCliResult bad_interp = jg_cli_test_run ("run", "downloads", "--interpreter", "jython", NULL);
+  JgCliResult no_arg = jg_cli_test_run ("run", NULL);
 
   g_assert_cmpint (unknown.status, !=, 0);
   g_assert_nonnull (strstr (unknown.err, "no-such-scenario"));
@@ -299,12 +215,12 @@ test_errors (void)
   g_assert_nonnull (strstr (bad_interp.err, "jython"));
   g_assert_cmpint (no_arg.status, !=, 0);
 
-  result_clear (&unknown);
-  result_clear (&bad_param);
-  result_clear (&bad_value);
-  result_clear (&bad_model);
-  result_clear (&bad_interp);
-  result_clear (&no_arg);
+  jg_cli_result_clear (&unknown);
+  jg_cli_result_clear (&bad_param);
+  jg_cli_result_clear (&bad_value);
+  jg_cli_result_clear (&bad_model);
+  jg_cli_result_clear (&bad_interp);
+  jg_cli_result_clear (&no_arg);
 }
 
 static void
@@ -336,6 +252,8 @@ main (int    argc,
   tmp_dir = g_dir_make_tmp ("juggler-cli-run-XXXXXX", &error);
   g_assert_no_error (error);
   cache_dir = g_build_filename (tmp_dir, "cache", NULL);
+  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
+  jg_cli_test_setenv ("XDG_CACHE_HOME", cache_dir);
 
   g_test_add_func ("/cli/run/json-summary", test_json_summary);
   g_test_add_func ("/cli/run/deadlock", test_deadlock);

@@ -4,53 +4,29 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "jg-cli-test.h"
+
 static char *tmp_dir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
 
 /* Runs juggler-cli with the arguments after @scenario_dir; a non-NULL
  * @scenario_dir replaces JUGGLER_SCENARIO_DIR for that run. */
-static Result
+static JgCliResult
 run_cli (const char *scenario_dir,
          ...)
 {
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  Result result = { 0 };
-  const char *cli = g_getenv ("JUGGLER_CLI");
+  g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher ();
   va_list ap;
 
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (char *) cli);
   va_start (ap, scenario_dir);
   for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
     g_ptr_array_add (args, (char *) arg);
   va_end (ap);
   g_ptr_array_add (args, NULL);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
   if (scenario_dir != NULL)
     g_subprocess_launcher_setenv (launcher, "JUGGLER_SCENARIO_DIR", scenario_dir, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  result.status = g_subprocess_get_exit_status (process);
-  return result;
+  return jg_cli_test_runv (launcher, (const char * const *) args->pdata);
 }
 
 static char *
@@ -72,27 +48,27 @@ write_file (const char *name,
 static void
 test_help (void)
 {
-  Result r = run_cli (NULL, "--help", NULL);
+  JgCliResult r = run_cli (NULL, "--help", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "list"));
   g_assert_nonnull (strstr (r.out, "validate"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   r = run_cli (NULL, "list", "--help", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "--json"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   r = run_cli (NULL, "validate", "--help", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "FILE"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   r = run_cli (NULL, "validate", NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "FILE"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static JsonObject *
@@ -132,7 +108,7 @@ test_list_json (void)
   static const char * const param_fields[] = { "name", "type", "default", "min", "max", "unit", "label", NULL };
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
-  Result r = run_cli (NULL, "list", "--json", NULL);
+  JgCliResult r = run_cli (NULL, "list", "--json", NULL);
   JsonArray *array;
   JsonObject *race, *param;
 
@@ -172,22 +148,22 @@ test_list_json (void)
   g_assert_cmpint (json_object_get_int_member (param, "default"), ==, 200);
   find_scenario (array, "deadlock");
   find_scenario (array, "convoy");
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static void
 test_list_text (void)
 {
-  Result r = run_cli (NULL, "list", NULL);
+  JgCliResult r = run_cli (NULL, "list", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "race-counter"));
   g_assert_nonnull (strstr (r.out, "lock=false"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   r = run_cli (NULL, "list", "extra", NULL);
   g_assert_cmpint (r.status, ==, 1);
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 /* A broken built-in is named, and nothing is listed. */
@@ -196,7 +172,7 @@ test_list_broken (void)
 {
   g_autofree char *dir = g_build_filename (tmp_dir, "builtins", NULL);
   g_autofree char *bad = NULL;
-  Result r;
+  JgCliResult r;
 
   g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
   bad = g_build_filename (dir, "broken.json", NULL);
@@ -206,7 +182,7 @@ test_list_broken (void)
   g_assert_cmpint (r.status, ==, 1);
   g_assert_cmpstr (r.out, ==, "");
   g_assert_nonnull (strstr (r.err, "broken.json:3: tasks: expected an array"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
   g_remove (bad);
   g_rmdir (dir);
 }
@@ -217,17 +193,17 @@ test_validate_good (void)
   g_autofree char *race = builtin_path ("race-counter.json");
   g_autofree char *deadlock = builtin_path ("deadlock.json");
   g_autofree char *expected = g_strdup_printf ("%s: ok (10 tasks, 30000 steps with defaults)\n", race);
-  Result r = run_cli (NULL, "validate", race, NULL);
+  JgCliResult r = run_cli (NULL, "validate", race, NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.out, ==, expected);
   g_assert_cmpstr (r.err, ==, "");
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   r = run_cli (NULL, "validate", race, deadlock, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "deadlock.json: ok (2 tasks, 12 steps with defaults)"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static void
@@ -258,35 +234,35 @@ test_validate_bad (void)
   g_autofree char *missing = g_build_filename (tmp_dir, "missing.json", NULL);
   g_autofree char *good = builtin_path ("downloads.json");
   g_autofree char *expected = g_strdup_printf ("%s:9: tasks[0].steps[1].ms: must not be negative", negative);
-  Result r = run_cli (NULL, "validate", negative, NULL);
+  JgCliResult r = run_cli (NULL, "validate", negative, NULL);
 
   g_assert_cmpint (r.status, ==, 1);
   g_assert_cmpstr (r.out, ==, "");
   g_assert_nonnull (strstr (r.err, expected));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   r = run_cli (NULL, "validate", not_json, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "broken.json:4:"));
   g_assert_nonnull (strstr (r.err, "Parse error"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   r = run_cli (NULL, "validate", undefined, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "undefined.json:3: tasks[0].count: $workers is not a parameter"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   r = run_cli (NULL, "validate", missing, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.err, "missing.json"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   /* One bad file fails the run; the good ones are still reported. */
   r = run_cli (NULL, "validate", good, negative, NULL);
   g_assert_cmpint (r.status, ==, 1);
   g_assert_nonnull (strstr (r.out, "downloads.json: ok (10 tasks"));
   g_assert_nonnull (strstr (r.err, "race.json:9:"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   g_remove (negative);
   g_remove (not_json);

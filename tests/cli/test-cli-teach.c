@@ -6,70 +6,11 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "jg-cli-test.h"
 #include "jg-trace-file.h"
 
 static char *tmp_dir;
 static char *cache_dir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static Result
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  const char *cli = g_getenv ("JUGGLER_CLI");
-  Result result = { 0 };
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (char *) cli);
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", cache_dir, TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) args->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  result.status = g_subprocess_get_exit_status (process);
-  return result;
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
 
 static char *
 tmp_path (const char *name)
@@ -99,9 +40,9 @@ remove_tree (const char *path)
 static void
 test_builtin_course (void)
 {
-  g_auto (Result) list = run_cli ("lesson", NULL);
-  g_auto (Result) show = run_cli ("lesson", "python-concurrency", "--json", NULL);
-  g_auto (Result) text = run_cli ("lesson", "python-concurrency", NULL);
+  g_auto (JgCliResult) list = jg_cli_test_run ("lesson", NULL);
+  g_auto (JgCliResult) show = jg_cli_test_run ("lesson", "python-concurrency", "--json", NULL);
+  g_auto (JgCliResult) text = jg_cli_test_run ("lesson", "python-concurrency", NULL);
   g_autoptr (JsonObject) lesson = NULL;
   JsonArray *steps;
 
@@ -109,7 +50,7 @@ test_builtin_course (void)
   g_assert_nonnull (strstr (list.out, "python-concurrency"));
 
   g_assert_cmpint (show.status, ==, 0);
-  lesson = parse_object (show.out);
+  lesson = jg_cli_test_parse_object (show.out);
   g_assert_cmpstr (json_object_get_string_member (lesson, "id"), ==, "python-concurrency");
   steps = json_object_get_array_member (lesson, "steps");
   g_assert_cmpuint (json_array_get_length (steps), >=, 8);
@@ -156,16 +97,16 @@ test_prepare_and_open (void)
   g_assert_true (g_file_set_contents (source, lesson, -1, NULL));
 
   {
-    g_auto (Result) record = run_cli ("lesson", source, "--record", "--save", prepared, NULL);
+    g_auto (JgCliResult) record = jg_cli_test_run ("lesson", source, "--record", "--save", prepared, NULL);
 
     g_assert_cmpint (record.status, ==, 0);
     g_assert_true (g_file_test (trace, G_FILE_TEST_IS_REGULAR));
   }
   {
-    g_auto (Result) open = run_cli ("lesson", prepared, "--json", NULL);
+    g_auto (JgCliResult) open = jg_cli_test_run ("lesson", prepared, "--json", NULL);
 
     g_assert_cmpint (open.status, ==, 0);
-    opened = parse_object (open.out);
+    opened = jg_cli_test_parse_object (open.out);
     steps = json_object_get_array_member (opened, "steps");
     for (guint i = 0; i < json_array_get_length (steps); i++)
       {
@@ -178,22 +119,22 @@ test_prepare_and_open (void)
   }
   /* One file to send to a colleague. */
   {
-    g_auto (Result) embed = run_cli ("lesson", prepared, "--save", shared, "--embed", "--json", NULL);
+    g_auto (JgCliResult) embed = jg_cli_test_run ("lesson", prepared, "--save", shared, "--embed", "--json", NULL);
 
     g_assert_cmpint (embed.status, ==, 0);
-    embedded = parse_object (embed.out);
+    embedded = jg_cli_test_parse_object (embed.out);
     g_assert_true (json_object_get_boolean_member (
         json_object_get_object_member (json_array_get_object_element (
             json_object_get_array_member (embedded, "steps"), 0), "trace"), "embedded"));
   }
   /* The prepared trace has the words for its hand-offs. */
   {
-    g_auto (Result) caption = run_cli ("caption", trace, "--json", NULL);
+    g_auto (JgCliResult) caption = jg_cli_test_run ("caption", trace, "--json", NULL);
     JsonArray *list;
     gboolean handoff = FALSE;
 
     g_assert_cmpint (caption.status, ==, 0);
-    captions = parse_object (caption.out);
+    captions = jg_cli_test_parse_object (caption.out);
     list = json_object_get_array_member (captions, "captions");
     g_assert_cmpuint (json_array_get_length (list), ==, json_object_get_int_member (captions, "count"));
     for (guint i = 0; i < json_array_get_length (list); i++)
@@ -217,31 +158,31 @@ test_caption_at (void)
   JsonObject *caption;
 
   {
-    g_auto (Result) run = run_cli ("run", "switch-interval", "--set", "work=30", "--switch-interval", "2",
+    g_auto (JgCliResult) run = jg_cli_test_run ("run", "switch-interval", "--set", "work=30", "--switch-interval", "2",
                                    "-o", trace, "--json", NULL);
 
     g_assert_cmpint (run.status, ==, 0);
   }
   /* At the time of a caption from the list, that caption. */
   {
-    g_auto (Result) all = run_cli ("caption", trace, "--json", NULL);
+    g_auto (JgCliResult) all = jg_cli_test_run ("caption", trace, "--json", NULL);
     g_autoptr (JsonObject) list = NULL;
-    g_auto (Result) result = { 0 };
+    g_auto (JgCliResult) result = { 0 };
     g_autofree char *time = NULL;
     JsonArray *captions;
     JsonObject *middle;
     char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
     g_assert_cmpint (all.status, ==, 0);
-    list = parse_object (all.out);
+    list = jg_cli_test_parse_object (all.out);
     captions = json_object_get_array_member (list, "captions");
     g_assert_cmpuint (json_array_get_length (captions), >, 2);
     middle = json_array_get_object_element (captions, json_array_get_length (captions) / 2);
     time = g_strdup (g_ascii_formatd (buffer, sizeof buffer, "%.9f", json_object_get_double_member (middle, "time_s")));
 
-    result = run_cli ("caption", trace, "--at", time, "--json", NULL);
+    result = jg_cli_test_run ("caption", trace, "--at", time, "--json", NULL);
     g_assert_cmpint (result.status, ==, 0);
-    at = parse_object (result.out);
+    at = jg_cli_test_parse_object (result.out);
     caption = json_object_get_object_member (at, "caption");
     g_assert_nonnull (caption);
     g_assert_cmpfloat_with_epsilon (json_object_get_double_member (caption, "time_s"),
@@ -250,19 +191,19 @@ test_caption_at (void)
   }
   /* Before anything happened: no caption. */
   {
-    g_auto (Result) result = run_cli ("caption", trace, "--at", "0", "--json", NULL);
+    g_auto (JgCliResult) result = jg_cli_test_run ("caption", trace, "--at", "0", "--json", NULL);
     g_autoptr (JsonObject) none = NULL;
 
     g_assert_cmpint (result.status, ==, 0);
-    none = parse_object (result.out);
+    none = jg_cli_test_parse_object (result.out);
     g_assert_true (json_object_get_null_member (none, "caption"));
   }
   /* Page Down to the next hand-off: its caption is the hand-off's. */
   {
-    g_auto (Result) result = run_cli ("caption", trace, "--at", "0", "--step", "handoff", "--json", NULL);
+    g_auto (JgCliResult) result = jg_cli_test_run ("caption", trace, "--at", "0", "--step", "handoff", "--json", NULL);
 
     g_assert_cmpint (result.status, ==, 0);
-    stepped = parse_object (result.out);
+    stepped = jg_cli_test_parse_object (result.out);
     caption = json_object_get_object_member (stepped, "caption");
     g_assert_nonnull (caption);
     g_assert_cmpstr (json_object_get_string_member (caption, "kind"), ==, "gil-handoff");
@@ -271,7 +212,7 @@ test_caption_at (void)
     g_assert_nonnull (strstr (json_object_get_string_member (caption, "text"), "takes it"));
   }
   {
-    g_auto (Result) all = run_cli ("caption", trace, NULL);
+    g_auto (JgCliResult) all = jg_cli_test_run ("caption", trace, NULL);
 
     g_assert_cmpint (all.status, ==, 0);
     g_assert_nonnull (strstr (all.out, "gil-handoff"));
@@ -291,38 +232,38 @@ test_errors (void)
                                       "  \"scenario\": \"no-such-thing\", \"model\": \"threads\",\n"
                                       "  \"look_at\": \"L\", \"question\": \"Q?\" } ] }\n", -1, NULL));
   {
-    g_auto (Result) result = run_cli ("lesson", bad, NULL);
+    g_auto (JgCliResult) result = jg_cli_test_run ("lesson", bad, NULL);
 
     g_assert_cmpint (result.status, !=, 0);
     g_assert_nonnull (strstr (result.err, "bad-lesson.json: steps[0].scenario: no built-in scenario is called "
                                           "“no-such-thing”"));
   }
   {
-    g_auto (Result) result = run_cli ("lesson", "no-such-lesson", NULL);
+    g_auto (JgCliResult) result = jg_cli_test_run ("lesson", "no-such-lesson", NULL);
 
     g_assert_cmpint (result.status, !=, 0);
     g_assert_nonnull (strstr (result.err, "No built-in lesson is called “no-such-lesson”"));
   }
   {
-    g_auto (Result) result = run_cli ("lesson", "python-concurrency", "--embed", NULL);
+    g_auto (JgCliResult) result = jg_cli_test_run ("lesson", "python-concurrency", "--embed", NULL);
 
     g_assert_cmpint (result.status, !=, 0);
     g_assert_nonnull (strstr (result.err, "--save"));
   }
   {
-    g_auto (Result) result = run_cli ("caption", trace, NULL);
+    g_auto (JgCliResult) result = jg_cli_test_run ("caption", trace, NULL);
 
     g_assert_cmpint (result.status, !=, 0);
     g_assert_nonnull (strstr (result.err, "juggler-cli caption:"));
   }
   {
-    g_auto (Result) result = run_cli ("caption", trace, "--at", "soon", NULL);
+    g_auto (JgCliResult) result = jg_cli_test_run ("caption", trace, "--at", "soon", NULL);
 
     g_assert_cmpint (result.status, !=, 0);
     g_assert_nonnull (strstr (result.err, "--at expects a time in seconds"));
   }
   {
-    g_auto (Result) result = run_cli ("caption", trace, "--at", "1", "--all", NULL);
+    g_auto (JgCliResult) result = jg_cli_test_run ("caption", trace, "--at", "1", "--all", NULL);
 
     g_assert_cmpint (result.status, !=, 0);
     g_assert_nonnull (strstr (result.err, "--at and --all"));
@@ -340,6 +281,8 @@ main (int    argc,
   tmp_dir = g_dir_make_tmp ("juggler-cli-teach-XXXXXX", &error);
   g_assert_no_error (error);
   cache_dir = g_build_filename (tmp_dir, "cache", NULL);
+  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
+  jg_cli_test_setenv ("XDG_CACHE_HOME", cache_dir);
 
   g_test_add_func ("/cli/teach/builtin-course", test_builtin_course);
   g_test_add_func ("/cli/teach/prepare-and-open", test_prepare_and_open);

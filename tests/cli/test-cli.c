@@ -3,64 +3,11 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "jg-cli-test.h"
 #include "jg-metrics.h"
 #include "jg-trace-file.h"
 
 static char *tmp_dir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
-
-static Result
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  Result result = { 0 };
-  const char *cli = g_getenv ("JUGGLER_CLI");
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (char *) cli);
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  result.status = g_subprocess_get_exit_status (process);
-  return result;
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
 
 /* Two threads under the GIL, one I/O task: known figures. */
 static char *
@@ -104,28 +51,28 @@ write_trace (void)
 static void
 test_help (void)
 {
-  Result r = run_cli ("--help", NULL);
+  JgCliResult r = jg_cli_test_run ("--help", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "info"));
   g_assert_nonnull (strstr (r.out, "bench"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("info", "--help", NULL);
+  r = jg_cli_test_run ("info", "--help", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "TRACE"));
   g_assert_nonnull (strstr (r.out, "--json"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("bench", "--help", NULL);
+  r = jg_cli_test_run ("bench", "--help", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "--events"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("frobnicate", NULL);
+  r = jg_cli_test_run ("frobnicate", NULL);
   g_assert_cmpint (r.status, !=, 0);
   g_assert_nonnull (strstr (r.err, "frobnicate"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static void
@@ -133,18 +80,18 @@ test_info (void)
 {
   g_autofree char *path = write_trace ();
   g_autoptr (JsonObject) object = NULL;
-  Result r = run_cli ("info", path, NULL);
+  JgCliResult r = jg_cli_test_run ("info", path, NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "Downloads"));
   g_assert_nonnull (strstr (r.out, "Concurrency"));
   g_assert_nonnull (strstr (r.out, "1.50"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("info", "--json", path, NULL);
+  r = jg_cli_test_run ("info", "--json", path, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.err, ==, "");
-  object = parse_object (r.out);
+  object = jg_cli_test_parse_object (r.out);
   g_assert_cmpint (json_object_get_int_member (object, "events"), ==, 6);
   g_assert_cmpstr (json_object_get_string_member (object, "scenario"), ==, "downloads");
   g_assert_cmpstr (json_object_get_string_member (object, "model"), ==, "threads");
@@ -154,7 +101,7 @@ test_info (void)
   g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "wall_s"), 0.2, 1e-9);
   g_assert_cmpint (json_object_get_int_member (object, "task_lanes"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "results"), "counter"), ==, 1009);
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static void
@@ -162,25 +109,25 @@ test_info_bad_files (void)
 {
   g_autofree char *bad = g_build_filename (tmp_dir, "bad.juggler", NULL);
   g_autofree char *missing = g_build_filename (tmp_dir, "missing.juggler", NULL);
-  Result r;
+  JgCliResult r;
 
   g_assert_true (g_file_set_contents (bad, "{\"format\": \"juggler-trace\", \"version\": 99}", -1, NULL));
-  r = run_cli ("info", "--json", bad, NULL);
+  r = jg_cli_test_run ("info", "--json", bad, NULL);
   g_assert_cmpint (r.status, !=, 0);
   g_assert_cmpstr (r.out, ==, "");
   g_assert_nonnull (strstr (r.err, "bad.juggler"));
   g_assert_nonnull (strstr (r.err, "version"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("info", missing, NULL);
+  r = jg_cli_test_run ("info", missing, NULL);
   g_assert_cmpint (r.status, !=, 0);
   g_assert_nonnull (strstr (r.err, "missing.juggler"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("info", NULL);
+  r = jg_cli_test_run ("info", NULL);
   g_assert_cmpint (r.status, !=, 0);
   g_assert_nonnull (strstr (r.err, "TRACE"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 /* The benchmark's shape, on a small trace: every figure present and sane. */
@@ -192,17 +139,17 @@ test_bench_json (void)
                             "bytes_per_event_file", "bytes_per_event_memory", "render_ms_1m",
                             "render_ms_10m", "live_frame_ms_p95", "load_10m_s",
                             "bytes_per_event_memory_10m", "export_chrome_1m_s" };
-  Result r = run_cli ("bench", "--json", "--events", "20000", "--repeats", "1", "--live-seconds", "0.5", NULL);
+  JgCliResult r = jg_cli_test_run ("bench", "--json", "--events", "20000", "--repeats", "1", "--live-seconds", "0.5", NULL);
 
   g_assert_cmpint (r.status, ==, 0);
-  object = parse_object (r.out);
+  object = jg_cli_test_parse_object (r.out);
   for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
     {
       g_assert_true (json_object_has_member (object, figures[i]));
       g_assert_cmpfloat (json_object_get_double_member (object, figures[i]), >, 0);
     }
   g_assert_cmpint (json_object_get_int_member (object, "events"), >=, 19000);
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 int

@@ -94,7 +94,13 @@ test_start_methods (void)
     }
   g_test_message ("start-up per worker: fork %.1f ms, spawn %.1f ms, forkserver %.1f ms", startup[0] * 1e3,
                   startup[1] * 1e3, startup[2] * 1e3);
+#ifdef __SANITIZE_ADDRESS__
+  /* An instrumented worker takes hundreds of milliseconds to start whatever
+   * the method, which drowns the difference; the plain build checks it. */
+  g_test_message ("AddressSanitizer build: the fork/spawn ratio is not compared");
+#else
   g_assert_cmpfloat (startup[1], >, 2 * startup[0]);
+#endif
 }
 
 /* The pickle bottleneck: what was pickled is counted, and the text summary

@@ -275,7 +275,7 @@ test_run_deadlock (void)
    * other's, and Juggler says so in words. */
   choose_scenario (window, "deadlock");
   set_parameter (window, "same_order", 0);
-  set_parameter (window, "hold", 20);
+  set_parameter (window, "hold", 200); /* ample time for the other thread to start, even on a busy machine */
   choose_model (window, "threads");
 
   run = start_run (window, &finished);

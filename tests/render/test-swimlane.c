@@ -1057,16 +1057,6 @@ test_painter_views_and_legend (void)
   canvas_clear (&canvas);
 }
 
-/* Fontconfig keeps its configuration for the life of the process; under a
- * leak checker (-Db_sanitize=address) that is not ours to report. */
-const char *__lsan_default_suppressions (void);
-
-const char *
-__lsan_default_suppressions (void)
-{
-  return "leak:libfontconfig.so\n";
-}
-
 int
 main (int   argc,
       char *argv[])

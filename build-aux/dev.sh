@@ -11,7 +11,7 @@ build="$top/build"
 # What Debian 12 needs to build, run and test Juggler.
 packages="gcc pkg-config meson ninja-build gettext python3
   libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libjson-glib-dev libuv1-dev libcairo2-dev
-  desktop-file-utils appstream libxml2-utils xvfb xauth"
+  desktop-file-utils appstream libxml2-utils xvfb xauth poppler-utils"
 
 install_missing () {
   missing=""

@@ -10,6 +10,7 @@
 #include "jg-application.h"
 #include "jg-preferences-dialog.h"
 #include "jg-window.h"
+#include "jg-wizard.h"
 
 struct _JgApplication
 {
@@ -52,6 +53,35 @@ preferences_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The decision wizard over the active window; a broken or missing tree is
+ * said in a dialog rather than leaving the menu item dead. */
+static void
+wizard_action (GSimpleAction *action,
+               GVariant      *param,
+               gpointer       user_data)
+{
+  GtkApplication *app = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (app);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JgAdvisor) advisor = jg_advisor_load_default (&error);
+  GtkWidget *window;
+
+  if (advisor == NULL)
+    {
+      window = gtk_message_dialog_new (parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                       GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE,
+                                       "%s", _("Could not read the decision tree"));
+      gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (window), "%s", error->message);
+      g_signal_connect (window, "response", G_CALLBACK (gtk_window_destroy), NULL);
+    }
+  else
+    {
+      window = jg_wizard_new (parent, advisor);
+      gtk_application_add_window (app, GTK_WINDOW (window));
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 quit_action (GSimpleAction *action,
              GVariant      *param,
@@ -67,6 +97,7 @@ quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { "preferences", preferences_action },
+  { "wizard", wizard_action },
   { "about", about_action },
   { "quit", quit_action },
 };
@@ -147,8 +178,15 @@ jg_application_startup (GApplication *application)
   set_accels (app, "win.view::workers", "<Control>2", NULL);
   set_accels (app, "win.view::cores", "<Control>3", NULL);
   set_accels (app, "win.show-sidebar", "F9", NULL);
+  set_accels (app, "win.play-pause", "space", NULL);
+  set_accels (app, "win.step-next", "<Control>Right", NULL);
+  set_accels (app, "win.step-prev", "<Control>Left", NULL);
+  set_accels (app, "win.speed-up", "<Control>bracketright", NULL);
+  set_accels (app, "win.speed-down", "<Control>bracketleft", NULL);
   set_accels (app, "win.show-help-overlay", "<Control>question", NULL);
   set_accels (app, "app.preferences", "<Control>comma", NULL);
+  set_accels (app, "app.wizard", "<Control>m", NULL);
+  set_accels (app, "win.compare", "<Shift><Control>r", NULL);
   set_accels (app, "app.quit", "<Control>q", NULL);
 
   gtk_window_set_default_icon_name (APP_ID);

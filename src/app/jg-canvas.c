@@ -44,6 +44,8 @@ struct _JgCanvas
 
   guint64            t0;
   guint64            t1;
+  guint64            play_head;   /* a replay's; G_MAXUINT64 shows everything */
+  guint64            min_extent;  /* canvases sharing one time axis reach this far */
 
   /* Where a drag or a pinch began. */
   guint64            gesture_t0;
@@ -113,7 +115,7 @@ jg_canvas_extent (JgCanvas *self)
   else
     extent = jg_trace_get_duration_ns (self->trace);
 
-  return extent;
+  return MAX (extent, self->min_extent);
 }
 
 static void
@@ -877,6 +879,32 @@ jg_canvas_size_allocate (GtkWidget *widget,
   jg_canvas_set_scroll (self, jg_swimlane_painter_get_scroll (self->painter));
 }
 
+/* A replay's play head: a line across the counters and the lanes. */
+static void
+jg_canvas_draw_play_head (JgCanvas *self,
+                          cairo_t  *cr,
+                          int       height)
+{
+  double plot_x0, plot_x1, x, y, h;
+
+  if (self->trace == NULL || self->play_head == G_MAXUINT64
+      || self->play_head < self->t0 || self->play_head > self->t1)
+    return;
+
+  jg_swimlane_painter_get_plot_bounds (self->painter, &plot_x0, &plot_x1);
+  x = jg_swimlane_painter_x_for_time (self->painter, self->play_head);
+  if (x < plot_x0 || x > plot_x1)
+    return;
+  if (!jg_swimlane_painter_get_row (self->painter, JG_SWIMLANE_REGION_COUNTERS, 0, &y, &h))
+    y = 0;
+
+  cairo_save (cr);
+  cairo_set_source_rgba (cr, 0.21, 0.52, 0.89, 0.9);
+  cairo_rectangle (cr, round (x) - 1, y, 2, height - y);
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
 static void
 jg_canvas_snapshot (GtkWidget   *widget,
                     GtkSnapshot *snapshot)
@@ -896,6 +924,7 @@ jg_canvas_snapshot (GtkWidget   *widget,
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   jg_swimlane_painter_draw (self->painter, cr);
   jg_canvas_draw_tails (self, cr, width, height);
+  jg_canvas_draw_play_head (self, cr, height);
   cairo_destroy (cr);
 }
 
@@ -1103,6 +1132,7 @@ jg_canvas_init (JgCanvas *self)
   self->view = JG_SWIMLANE_VIEW_TASKS;
   self->style = JG_CANVAS_STYLE_SYSTEM;
   self->t1 = JG_CANVAS_FOLLOW_MIN_NS;
+  self->play_head = G_MAXUINT64;
   jg_swimlane_painter_set_window (self->painter, self->t0, self->t1);
 
   gtk_widget_set_focusable (widget, TRUE);
@@ -1195,6 +1225,8 @@ jg_canvas_set_trace (JgCanvas *self,
 
   jg_swimlane_painter_set_selected_task (self->painter, JG_LANE_NONE);
   jg_swimlane_painter_set_scroll (self->painter, 0);
+  self->play_head = G_MAXUINT64;
+  jg_swimlane_painter_set_horizon (self->painter, G_MAXUINT64);
   self->follow = TRUE;
   jg_canvas_follow_newest (self);
 
@@ -1415,6 +1447,37 @@ jg_canvas_set_window (JgCanvas *self,
 }
 
 void
+jg_canvas_set_min_extent (JgCanvas *self,
+                          guint64   extent)
+{
+  g_return_if_fail (JG_IS_CANVAS (self));
+
+  self->min_extent = extent;
+}
+
+void
+jg_canvas_set_play_head (JgCanvas *self,
+                         guint64   play_head)
+{
+  g_return_if_fail (JG_IS_CANVAS (self));
+
+  if (play_head == self->play_head)
+    return;
+
+  self->play_head = play_head;
+  jg_swimlane_painter_set_horizon (self->painter, play_head);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+guint64
+jg_canvas_get_play_head (JgCanvas *self)
+{
+  g_return_val_if_fail (JG_IS_CANVAS (self), G_MAXUINT64);
+
+  return self->play_head;
+}
+
+void
 jg_canvas_zoom (JgCanvas *self,
                 double    factor,
                 double    x)
@@ -1538,6 +1601,10 @@ jg_canvas_describe_point (JgCanvas *self,
   g_return_val_if_fail (JG_IS_CANVAS (self), NULL);
 
   if (self->trace == NULL || !jg_swimlane_painter_hit_test (self->painter, x, y, &hit))
+    return NULL;
+  /* A replay has not got there yet. */
+  if (self->play_head != G_MAXUINT64 && hit.ts > self->play_head && !hit.on_label
+      && hit.region != JG_SWIMLANE_REGION_AXIS && hit.region != JG_SWIMLANE_REGION_LEGEND)
     return NULL;
 
   switch (hit.region)

@@ -81,6 +81,17 @@ void               jg_canvas_get_window        (JgCanvas          *self,
 void               jg_canvas_set_window        (JgCanvas          *self,
                                                 guint64            t0,
                                                 guint64            t1);
+/* Lets the window reach @extent ns even where the trace is shorter, so
+ * canvases stacked on one time axis (the compare window) can show the same
+ * span. 0 (the default) keeps it within the trace. */
+void               jg_canvas_set_min_extent    (JgCanvas          *self,
+                                                guint64            extent);
+/* A replay's play head, ns since the trace's start: what happened after it is
+ * not drawn, and a line marks it. G_MAXUINT64 (what a new trace starts with)
+ * shows everything. */
+void               jg_canvas_set_play_head     (JgCanvas          *self,
+                                                guint64            play_head);
+guint64            jg_canvas_get_play_head     (JgCanvas          *self);
 /* @factor > 1 zooms in, keeping the time under @x (widget coordinates) where
  * it is; a negative @x zooms around the middle. Stops following. */
 void               jg_canvas_zoom              (JgCanvas          *self,

@@ -4,6 +4,8 @@
 
 #include "jg-canvas.h"
 #include "jg-metrics-strip.h"
+#include "jg-player.h"
+#include "jg-player-bar.h"
 #include "jg-run.h"
 #include "jg-scenario-panel.h"
 #include "jg-task-history.h"
@@ -49,6 +51,14 @@ struct _JgWindow
   guint                 metrics_source;
   guint                 metrics_interval_ms;
 
+  /* Replay and autosave (jg-window-replay.c) */
+  JgPlayer             *player;           /* replays the finished trace shown */
+  JgTrace              *autosave_trace;   /* the run being autosaved */
+  guint64               autosaved_events; /* how many events the last autosave had */
+  guint                 autosave_source;
+  guint                 autosaving : 1;   /* a save is being written */
+  guint                 autosave_pending : 1; /* ... and another is wanted after it */
+
   /* Template widgets */
   GtkStackSwitcher     *switcher;
   GtkMenuButton        *scenario_button;
@@ -77,6 +87,8 @@ struct _JgWindow
   GtkLabel             *empty_title_label;
   GtkButton            *recent_button;
   JgMetricsStrip       *strip;
+  JgPlayerBar          *player_bar;
+  GtkButton            *last_run_button;
   GtkRevealer          *history_revealer;
   JgTaskHistory        *history;
   JgTraceSummary       *summary;
@@ -124,5 +136,24 @@ gboolean  _jg_window_select_scenario   (JgWindow     *self,
                                         const char   *key);
 /* The speedup tile for the trace shown. */
 void      _jg_window_update_speedup    (JgWindow     *self);
+
+/* jg-window-replay.c */
+void      _jg_window_init_replay       (JgWindow     *self);
+void      _jg_window_dispose_replay    (JgWindow     *self);
+void      _jg_window_class_init_replay (GtkWidgetClass *widget_class);
+/* Gives the player the trace shown once it is finished, and shows its bar. */
+void      _jg_window_update_player     (JgWindow     *self);
+/* The replay's play head; G_MAXUINT64 when all of the trace shows. */
+guint64   _jg_window_get_play_head     (JgWindow     *self);
+/* Shows the figures up to the play head in the strip. */
+void      _jg_window_show_play_head_metrics (JgWindow *self);
+/* Autosaves @trace (a run's) every few seconds while it runs; _finish saves it
+ * once more, whole; _stop forgets it. */
+void      _jg_window_autosave_start    (JgWindow     *self,
+                                        JgTrace      *trace);
+void      _jg_window_autosave_finish   (JgWindow     *self);
+void      _jg_window_autosave_stop     (JgWindow     *self);
+GFile    *_jg_window_get_autosave_file (void);
+gboolean  _jg_window_is_autosave_file  (GFile        *file);
 
 G_END_DECLS

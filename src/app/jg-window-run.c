@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "jg-compare-window.h"
 #include "jg-format.h"
 #include "jg-gil.h"
 #include "jg-names.h"
@@ -532,6 +533,8 @@ on_run_finished (JgRun    *run,
   /* Whatever the frame clock has not drawn yet, and the final numbers. */
   jg_canvas_update (self->canvas);
   _jg_window_refresh_metrics (self, TRUE);
+  /* Nothing recorded is lost: the whole run, saved once more. */
+  _jg_window_autosave_finish (self);
 
   if (jg_run_get_status (run) == JG_RUN_COMPLETED && trace_is_baseline (jg_run_get_trace (run)))
     store_baseline (self, self->run_key, (gint64) self->metrics->wall_ns);
@@ -611,6 +614,7 @@ run_action (GtkWidget  *widget,
 
   _jg_window_dismiss_error (self);
   _jg_window_show_trace (self, jg_run_get_trace (self->run), NULL, NULL, NULL);
+  _jg_window_autosave_start (self, jg_run_get_trace (self->run));
 
   self->metrics_interval_ms = METRICS_INTERVAL_MS;
   schedule_metrics (self);
@@ -626,6 +630,36 @@ stop_action (GtkWidget  *widget,
   /* Tasks end as cancelled; "finished" follows shortly and keeps the trace. */
   if (self->running)
     jg_run_stop (self->run);
+}
+
+/* Compare mode: the scenario and parameters shown, under every model it is
+ * meant for, in a window of its own. */
+static void
+compare_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  JgWindow *self = JG_WINDOW (widget);
+  g_autoptr(JsonObject) values = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window;
+
+  if (self->running || self->scenario == NULL)
+    return;
+
+  values = jg_scenario_panel_dup_values (self->panel);
+  window = jg_compare_window_new (GTK_WINDOW (self));
+  if (!jg_compare_window_start_scenario (JG_COMPARE_WINDOW (window), self->scenario, values,
+                                         (guint) gtk_spin_button_get_value_as_int (self->workers_spin), &error))
+    {
+      g_autofree char *title = g_strdup_printf (_("Could not compare models on “%s”"),
+                                                jg_scenario_get_title (self->scenario));
+
+      gtk_window_destroy (GTK_WINDOW (window));
+      _jg_window_show_error (self, title, error->message);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 /* User scenario files */
@@ -895,5 +929,6 @@ _jg_window_class_init_runs (GtkWidgetClass *widget_class)
 
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
   gtk_widget_class_install_action (widget_class, "win.open-scenario", NULL, open_scenario_action);
 }

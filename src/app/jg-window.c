@@ -307,6 +307,7 @@ _jg_window_update_actions (JgWindow *self)
 
   gtk_widget_action_set_enabled (widget, "win.run", can_run);
   gtk_widget_action_set_enabled (widget, "win.stop", running);
+  gtk_widget_action_set_enabled (widget, "win.compare", !running && self->scenario != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->run_button), !running);
   gtk_widget_set_visible (GTK_WIDGET (self->stop_button), running);
 
@@ -320,6 +321,7 @@ _jg_window_update_actions (JgWindow *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->follow_button), jg_canvas_get_live (self->canvas));
   gtk_widget_set_visible (self->empty_box, self->trace == NULL);
+  _jg_window_update_player (self);
 }
 
 /* The metrics stop at the newest event; a run's clock does not. Until the
@@ -383,6 +385,8 @@ _jg_window_refresh_metrics (JgWindow *self,
   if (jg_canvas_get_live (self->canvas))
     extend_to_now (self->metrics, self->trace, spans);
   jg_metrics_strip_set_metrics (self->strip, self->metrics);
+  /* A replay shows the figures up to its play head. */
+  _jg_window_show_play_head_metrics (self);
 
   if (jg_task_history_get_task (self->history) != JG_LANE_NONE)
     jg_task_history_set_task (self->history, self->trace, spans, jg_task_history_get_task (self->history));
@@ -501,7 +505,9 @@ jg_window_open_cb (GObject      *object,
     _jg_window_dismiss_error (self);
     _jg_window_show_trace (self, loaded->trace, g_steal_pointer (&loaded->spans),
                            g_steal_pointer (&loaded->lod), file);
-    g_settings_set_string (self->settings, "recent-trace", recent);
+    /* The autosaved last run has a button of its own. */
+    if (!_jg_window_is_autosave_file (file))
+      g_settings_set_string (self->settings, "recent-trace", recent);
     jg_window_update_recent (self);
   }
 }
@@ -941,6 +947,7 @@ jg_window_dispose (GObject *object)
     }
 
   _jg_window_dispose_runs (self);
+  _jg_window_dispose_replay (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), JG_TYPE_WINDOW);
 
@@ -1060,6 +1067,7 @@ jg_window_class_init (JgWindowClass *klass)
 
   g_type_ensure (JG_TYPE_CANVAS);
   g_type_ensure (JG_TYPE_METRICS_STRIP);
+  g_type_ensure (JG_TYPE_PLAYER_BAR);
   g_type_ensure (JG_TYPE_SCENARIO_PANEL);
   g_type_ensure (JG_TYPE_TASK_HISTORY);
   g_type_ensure (JG_TYPE_TRACE_SUMMARY);
@@ -1117,6 +1125,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.show-sidebar", "show-sidebar");
 
   _jg_window_class_init_runs (widget_class);
+  _jg_window_class_init_replay (widget_class);
 }
 
 static void
@@ -1154,6 +1163,7 @@ jg_window_init (JgWindow *self)
                           G_BINDING_SYNC_CREATE);
 
   _jg_window_init_runs (self);
+  _jg_window_init_replay (self);
 
   jg_window_update_recent (self);
   _jg_window_show_trace (self, NULL, NULL, NULL, NULL);

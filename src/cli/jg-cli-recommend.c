@@ -12,51 +12,6 @@
 #include "jg-cli.h"
 
 #define TEXT_WIDTH 78
-#define MAX_CLI_TASKS 1000000000u
-
-/* GOption callbacks get no user data from the main group, and juggler-cli
- * runs one command per process: the bound flags are counted here. */
-static struct
-{
-  JgWorkload workload;
-  guint      n_given;
-  char      *first;
-} bound;
-
-static gboolean
-on_bound_flag (const char  *option_name,
-               const char  *value,
-               gpointer     data,
-               GError     **error)
-{
-  JgWorkload workload = JG_WORKLOAD_IO;
-
-  if (g_str_equal (option_name, "--cpu-bound"))
-    workload = JG_WORKLOAD_CPU;
-  else if (g_str_equal (option_name, "--mixed"))
-    workload = JG_WORKLOAD_MIXED;
-
-  if (bound.n_given > 0 && g_str_equal (option_name, bound.first))
-    {
-      /* TRANSLATORS: "--mixed: given twice" */
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("%s: given twice"), option_name);
-      return FALSE;
-    }
-  if (bound.n_given++ > 0)
-    {
-      g_autofree char *message = NULL;
-
-      /* TRANSLATORS: "--mixed: give only one of --io-bound, --cpu-bound and --mixed (--io-bound came first)" */
-      message = g_strdup_printf (_("%s: give only one of --io-bound, --cpu-bound and --mixed (%s came first)"),
-                                 option_name, bound.first);
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, message);
-      return FALSE;
-    }
-  bound.workload = workload;
-  bound.first = g_strdup (option_name);
-  return TRUE;
-}
-
 /* Prints @text after @indent spaces and @prefix ("- ", or NULL), wrapped at
  * TEXT_WIDTH columns; continuation lines line up under the text. */
 static void
@@ -288,63 +243,34 @@ int
 jg_cli_recommend (int    argc,
                   char **argv)
 {
-  JgAdvisorFacts facts = { 0 };
   gboolean as_json = FALSE;
-  g_autofree char *tasks = NULL;
-  const GOptionEntry entries[] = {
-    { "io-bound", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) on_bound_flag,
-      N_("The job mostly waits: network, disk, database (the CPU sits idle)"), NULL },
-    { "cpu-bound", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) on_bound_flag,
-      N_("The job mostly computes (a core stays busy)"), NULL },
-    { "mixed", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) on_bound_flag,
-      N_("Each task waits for data, then computes on it (separate phases)"), NULL },
-    { "tasks", 0, 0, G_OPTION_ARG_STRING, &tasks,
-      N_("How many tasks wait or run at the same time"), N_("N") },
-    { "releases-gil", 0, 0, G_OPTION_ARG_NONE, &facts.releases_gil,
-      N_("The heavy work is C code that releases the GIL (NumPy-style)"), NULL },
-    { "shared-state", 0, 0, G_OPTION_ARG_NONE, &facts.shared_state,
-      N_("The tasks update mutable data they share"), NULL },
-    { "all-async", 0, 0, G_OPTION_ARG_NONE, &facts.all_async,
-      N_("Every library on the way has an async API"), NULL },
-    { "background", 0, 0, G_OPTION_ARG_NONE, &facts.background,
-      N_("Fire-and-forget background work: nothing waits for the result"), NULL },
-    { "batch", 0, 0, G_OPTION_ARG_NONE, &facts.batch,
-      N_("Batch data processing: one function over a large data set"), NULL },
+  const GOptionEntry own[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print one JSON object"), NULL },
-    { NULL }
   };
+  const GOptionEntry end = { NULL };
+  g_autoptr (GArray) entries = g_array_new (FALSE, TRUE, sizeof (GOptionEntry));
+  g_auto (JgCliFacts) job = { { 0 } };
   g_autoptr (JgAdvisor) advisor = NULL;
   g_autoptr (JgAdvisorWalk) walk = NULL;
   g_autoptr (GError) error = NULL;
-  guint64 n_tasks = 0;
-  gboolean parsed;
 
-  bound.n_given = 0;
-  parsed = jg_cli_parse_options ("recommend", NULL,
-                                 _("Recommend a concurrency model for a job, as the decision wizard does: "
-                                   "say whether the job is I/O-bound, CPU-bound or mixed, and how many "
-                                   "tasks run at once."),
-                                 entries, &argc, &argv);
-  g_clear_pointer (&bound.first, g_free);
-  if (!parsed)
+  jg_cli_facts_add_entries (&job, entries);
+  g_array_append_vals (entries, own, G_N_ELEMENTS (own));
+  g_array_append_val (entries, end);
+  if (!jg_cli_parse_options ("recommend", NULL,
+                             _("Recommend a concurrency model for a job, as the decision wizard does: "
+                               "say whether the job is I/O-bound, CPU-bound or mixed, and how many "
+                               "tasks run at once."),
+                             (const GOptionEntry *) entries->data, &argc, &argv))
     return EXIT_FAILURE;
   if (argc != 1)
     return jg_cli_fail ("recommend", _("unexpected argument “%s” (see --help)"), argv[1]);
-  if (bound.n_given == 0)
-    return jg_cli_fail ("recommend", "%s",
-                        _("say what the job is: give one of --io-bound, --cpu-bound or --mixed"));
-  if (tasks == NULL)
-    return jg_cli_fail ("recommend", "%s", _("say how many tasks run at once: --tasks N"));
-  if (!g_ascii_string_to_unsigned (tasks, 10, 1, MAX_CLI_TASKS, &n_tasks, NULL))
-    return jg_cli_fail ("recommend", _("--tasks: “%s” is not a whole number from 1 to %u"),
-                        tasks, MAX_CLI_TASKS);
-
-  facts.workload = bound.workload;
-  facts.n_tasks = (guint) n_tasks;
+  if (!jg_cli_facts_check (&job, &error))
+    return jg_cli_fail ("recommend", "%s", error->message);
 
   advisor = jg_advisor_load_default (&error);
   if (advisor != NULL)
-    walk = jg_advisor_walk_facts (advisor, &facts, &error);
+    walk = jg_advisor_walk_facts (advisor, &job.facts, &error);
   if (walk == NULL)
     return jg_cli_fail ("recommend", "%s", error->message);
 

@@ -17,43 +17,6 @@
 #include "jg-scenario.h"
 #include "jg-trace-file.h"
 
-static JgScenario *
-load_scenario (const char  *name,
-               GError     **error)
-{
-  /* A path to a file if there is one, or it looks like one; else a built-in id. */
-  if (g_file_test (name, G_FILE_TEST_EXISTS) || g_str_has_suffix (name, ".json") || strchr (name, '/') != NULL)
-    {
-      g_autoptr (GFile) file = g_file_new_for_commandline_arg (name);
-
-      return jg_scenario_load (file, error);
-    }
-  return jg_scenario_find_builtin (name, error);
-}
-
-static gboolean
-parse_sets (char       **sets,
-            JsonObject  *values,
-            GError     **error)
-{
-  for (guint i = 0; sets != NULL && sets[i] != NULL; i++)
-    {
-      const char *equals = strchr (sets[i], '=');
-      g_autofree char *name = NULL;
-
-      if (equals == NULL || equals == sets[i])
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _("--set expects NAME=VALUE, not “%s”"), sets[i]);
-          return FALSE;
-        }
-      name = g_strndup (sets[i], equals - sets[i]);
-      /* The scenario knows each parameter's type and range and checks the text. */
-      json_object_set_string_member (values, name, equals + 1);
-    }
-  return TRUE;
-}
-
 /* Ctrl+C: watched from the start, acted on once the run exists. */
 typedef struct
 {
@@ -238,6 +201,7 @@ print_asyncio (JsonObject *results)
 {
   JsonObject *lag = json_object_get_object_member (results, "loop_lag_ms");
   JsonObject *counts = json_object_get_object_member (results, "asyncio");
+  gint64 jobs, process_jobs;
 
   printf ("  %-18s mean %.2f ms, max %.2f ms (%" G_GINT64_FORMAT " timers)\n", _("Loop lag"),
           json_object_get_double_member_with_default (lag, "mean", 0),
@@ -251,11 +215,14 @@ print_asyncio (JsonObject *results)
           json_object_get_int_member_with_default (counts, "timeouts", 0),
           json_object_get_int_member_with_default (counts, "cancelled", 0),
           json_object_get_int_member_with_default (counts, "errors", 0));
-  if (json_object_get_int_member_with_default (counts, "executor_jobs", 0) > 0)
-    printf ("  %-18s %" G_GINT64_FORMAT " jobs on %" G_GINT64_FORMAT " %s\n", _("Executor"),
-            json_object_get_int_member_with_default (counts, "executor_jobs", 0),
-            json_object_get_int_member_with_default (counts, "executor_threads", 0),
-            json_object_get_string_member_with_default (counts, "executor", "threads"));
+  jobs = json_object_get_int_member_with_default (counts, "executor_jobs", 0);
+  process_jobs = json_object_get_int_member_with_default (counts, "process_jobs", 0);
+  /* Jobs in worker processes: their pids are under Processes. */
+  if (jobs > process_jobs)
+    printf ("  %-18s %" G_GINT64_FORMAT " jobs on %" G_GINT64_FORMAT " threads\n", _("Executor"),
+            jobs - process_jobs, json_object_get_int_member_with_default (counts, "executor_threads", 0));
+  if (process_jobs > 0)
+    printf ("  %-18s %" G_GINT64_FORMAT " jobs in worker processes\n", _("Process pool"), process_jobs);
 }
 
 static void
@@ -378,7 +345,7 @@ run_command (int        argc,
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_("sequential, threads, asyncio, hybrid or processes (default: the scenario's)"), N_("MODEL") },
     { "workers", 'w', 0, G_OPTION_ARG_INT, &workers, N_("Threads or processes in the pool (default: a thread per task, a process per core)"), N_("N") },
     { "start-method", 0, 0, G_OPTION_ARG_STRING, &start_method_name, N_("How processes start: fork, spawn or forkserver (default: fork)"), N_("METHOD") },
-    { "executor", 0, 0, G_OPTION_ARG_STRING, &executor_name, N_("Hybrid: where the loop sends computing and blocking work, threads or processes (default: threads)"), N_("EXECUTOR") },
+    { "executor", 0, 0, G_OPTION_ARG_STRING, &executor_name, N_("Hybrid: where the loop sends computing and blocking work, a thread pool or a pool of worker processes (threads or processes; default: threads)"), N_("EXECUTOR") },
     { "interpreter", 'i', 0, G_OPTION_ARG_STRING, &interpreter_name, N_("gil, free-threaded or per-interpreter (default: gil)"), N_("MODE") },
     { "switch-interval", 0, 0, G_OPTION_ARG_DOUBLE, &switch_interval, N_("The GIL's switch interval (default: 5)"), N_("MS") },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Set a scenario parameter (repeatable)"), N_("NAME=VALUE") },
@@ -426,13 +393,13 @@ run_command (int        argc,
   if (!(switch_interval >= JG_GIL_MIN_INTERVAL_MS) || switch_interval > 1000)
     return jg_cli_fail ("run", "%s", _("--switch-interval must be between 0.001 and 1000 ms"));
 
-  scenario = load_scenario (argv[1], &error);
+  scenario = jg_cli_load_scenario (argv[1], &error);
   if (scenario == NULL)
     return jg_cli_fail ("run", "%s", error->message);
   /* Without --model, the scenario's own default, if it is one of ours. */
   if (model_name == NULL && jg_scenario_get_default_model (scenario) != NULL)
     jg_model_from_name (jg_scenario_get_default_model (scenario), &options.model);
-  if (!parse_sets (sets, values, &error))
+  if (!jg_cli_parse_sets (sets, values, &error))
     return jg_cli_fail ("run", "%s", error->message);
   plan = jg_scenario_instantiate (scenario, values, &error);
   if (plan == NULL)

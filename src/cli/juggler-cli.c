@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "jg-cli.h"
 
@@ -28,6 +29,7 @@ static const Command commands[] = {
   { "import", jg_cli_import, N_("Import a Chrome trace JSON file as a .juggler trace") },
   { "lesson", jg_cli_lesson, N_("Check a lesson and list its steps, or prepare it for class") },
   { "caption", jg_cli_caption, N_("Show the captions that explain a trace") },
+  { "compare", jg_cli_compare, N_("Run a scenario under several models and say which won and why") },
 };
 
 static void
@@ -90,6 +92,43 @@ jg_cli_fail (const char *command,
   va_end (args);
   fprintf (stderr, "juggler-cli %s: %s\n", command, message);
   return EXIT_FAILURE;
+}
+
+JgScenario *
+jg_cli_load_scenario (const char  *name,
+                      GError     **error)
+{
+  /* A path to a file if there is one, or it looks like one; else a built-in id. */
+  if (g_file_test (name, G_FILE_TEST_EXISTS) || g_str_has_suffix (name, ".json") || strchr (name, '/') != NULL)
+    {
+      g_autoptr (GFile) file = g_file_new_for_commandline_arg (name);
+
+      return jg_scenario_load (file, error);
+    }
+  return jg_scenario_find_builtin (name, error);
+}
+
+gboolean
+jg_cli_parse_sets (char       **sets,
+                   JsonObject  *values,
+                   GError     **error)
+{
+  for (guint i = 0; sets != NULL && sets[i] != NULL; i++)
+    {
+      const char *equals = strchr (sets[i], '=');
+      g_autofree char *name = NULL;
+
+      if (equals == NULL || equals == sets[i])
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--set expects NAME=VALUE, not “%s”"), sets[i]);
+          return FALSE;
+        }
+      name = g_strndup (sets[i], equals - sets[i]);
+      /* The scenario knows each parameter's type and range and checks the text. */
+      json_object_set_string_member (values, name, equals + 1);
+    }
+  return TRUE;
 }
 
 int

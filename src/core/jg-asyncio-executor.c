@@ -1,9 +1,10 @@
-/* jg-asyncio-executor.c: the loop's ThreadPoolExecutor (asyncio.to_thread,
- * run_in_executor). Threads start as work arrives, up to the pool's size, as
- * concurrent.futures starts them: a new thread only when no idle one is left.
- * Each runs its jobs under the run's interpreter, so it meets the loop's GIL,
- * and hands each finished job back with uv_async_send, the one call a thread
- * may make into the loop. */
+/* jg-asyncio-executor.c: the loop's executors (asyncio.to_thread,
+ * run_in_executor). The ThreadPoolExecutor's threads start as work arrives, up
+ * to the pool's size, as concurrent.futures starts them: a new thread only
+ * when no idle one is left. Each runs its jobs under the run's interpreter, so
+ * it meets the loop's GIL. The ProcessPoolExecutor is the processes model's
+ * JgProcessPool, started on its first job. Both hand each finished job back
+ * with uv_async_send, the one call another thread may make into the loop. */
 #define G_LOG_DOMAIN "jg-asyncio"
 
 #include <unistd.h>
@@ -19,6 +20,7 @@ struct _JgAioJob
   guint          n_steps;
   JgAioDone      done;     /* loop thread only; NULL once abandoned */
   gpointer       data;
+  gboolean       in_process;
 
   /* Written by the pool thread before it hands the job back. */
   JgEndStatus    status;
@@ -42,6 +44,8 @@ struct _JgAioExecutor
   const JgIoContext *io;
   GCancellable      *cancellable;
   uv_async_t        *wake;
+  JgProcessPoolOptions process_options;
+  JgProcessPool     *processes;  /* started on its first job */
 
   GAsyncQueue       *queue;      /* JgAioJob *, or the executor itself: "leave" */
   gint               idle;       /* atomic: threads free for the next job */
@@ -53,20 +57,25 @@ struct _JgAioExecutor
   GPtrArray         *threads;    /* PoolThread * */
   guint              n_pending;
   guint              n_jobs;
+  guint              n_process_jobs;
   JsonArray         *marks;
 };
 
 JgAioExecutor *
-jg_aio_executor_new (guint               max_threads,
-                     JgTrace            *trace,
-                     JgRecorder         *recorder,
-                     JgSync             *sync,
-                     JgInterpreter      *interp,
-                     const JgIoContext  *io,
-                     GCancellable       *cancellable,
-                     uv_async_t         *wake)
+jg_aio_executor_new (guint                       max_threads,
+                     const JgProcessPoolOptions *processes,
+                     JgTrace                    *trace,
+                     JgRecorder                 *recorder,
+                     JgSync                     *sync,
+                     JgInterpreter              *interp,
+                     const JgIoContext          *io,
+                     GCancellable               *cancellable,
+                     uv_async_t                 *wake)
 {
   JgAioExecutor *self = g_new0 (JgAioExecutor, 1);
+
+  self->process_options = *processes;
+  self->process_options.io = io;
 
   self->max_threads = CLAMP (max_threads, 1, JG_AIO_MAX_EXECUTOR_THREADS);
   self->trace = trace;
@@ -91,6 +100,7 @@ jg_aio_executor_free (JgAioExecutor *self)
     return;
 
   g_warn_if_fail (self->n_pending == 0);
+  g_clear_pointer (&self->processes, jg_process_pool_free);
   for (guint i = 0; i < self->threads->len; i++)
     g_async_queue_push (self->queue, self);
   for (guint i = 0; i < self->threads->len; i++)
@@ -290,6 +300,77 @@ jg_aio_executor_submit (JgAioExecutor *self,
   return job;
 }
 
+/* The process pool's thread: the job has ended in a worker (or never ran). */
+static void
+on_process_job_done (gpointer     data,
+                     JgEndStatus  status,
+                     const char  *message)
+{
+  JgAioJob *job = data;
+  JgAioExecutor *self = job->executor;
+
+  job->status = status;
+  if (status == JG_END_CANCELLED)
+    job->message = g_intern_static_string ("CancelledError");
+  else
+    job->message = message != NULL ? g_intern_string (message) : NULL;
+  /* As a pool thread hands a job back (pool_thread_main). */
+  g_mutex_lock (&self->lock);
+  g_queue_push_tail (&self->finished, job);
+  uv_async_send (self->wake);
+  g_mutex_unlock (&self->lock);
+}
+
+JgAioJob *
+jg_aio_executor_submit_process (JgAioExecutor  *self,
+                                guint32         task,
+                                const char     *name,
+                                const JgStep   *steps,
+                                guint           n_steps,
+                                JgAioDone       done,
+                                gpointer        data,
+                                GError        **error)
+{
+  JgAioJob *job;
+
+  /* What ProcessPoolExecutor would fail to pickle fails the call. */
+  if (!jg_process_pool_check_steps (steps, n_steps, error))
+    return NULL;
+  if (self->processes == NULL)
+    {
+      g_autoptr (JgProcessPool) pool = jg_process_pool_new (NULL, &self->process_options, self->trace,
+                                                            self->recorder, self->cancellable);
+
+      if (!jg_process_pool_start (pool, error))
+        return NULL;
+      self->processes = g_steal_pointer (&pool);
+    }
+
+  job = g_new0 (JgAioJob, 1);
+  job->executor = self;
+  job->task = task;
+  job->name = g_strdup (name);
+  job->steps = steps;
+  job->n_steps = n_steps;
+  job->done = done;
+  job->data = data;
+  job->in_process = TRUE;
+  self->n_pending++;
+  self->n_jobs++;
+  self->n_process_jobs++;
+  jg_process_pool_submit (self->processes, steps, n_steps, task, on_process_job_done, job);
+  return job;
+}
+
+JgProcessPool *
+jg_aio_executor_steal_process_pool (JgAioExecutor *self)
+{
+  g_warn_if_fail (self->n_pending == 0);
+  if (self->processes != NULL)
+    jg_process_pool_shutdown (self->processes);
+  return g_steal_pointer (&self->processes);
+}
+
 void
 jg_aio_job_abandon (JgAioJob *job)
 {
@@ -311,7 +392,8 @@ jg_aio_executor_dispatch (JgAioExecutor *self)
   while ((job = g_queue_pop_head (&finished)) != NULL)
     {
       self->n_pending--;
-      if (job->status == JG_END_ERROR)
+      /* The process pool marks its own errors and crashes. */
+      if (job->status == JG_END_ERROR && !job->in_process)
         {
           JsonObject *mark = json_object_new ();
 
@@ -343,6 +425,12 @@ guint
 jg_aio_executor_n_jobs (JgAioExecutor *self)
 {
   return self->n_jobs;
+}
+
+guint
+jg_aio_executor_n_process_jobs (JgAioExecutor *self)
+{
+  return self->n_process_jobs;
 }
 
 void

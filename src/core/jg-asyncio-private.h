@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include "jg-asyncio.h"
+#include "jg-process-pool.h"
 
 G_BEGIN_DECLS
 
@@ -67,21 +68,27 @@ void     jg_aio_io_note_lag (JgAioIo    *io,
                              gint64      late_ns);
 
 /* The executor: a ThreadPoolExecutor of threads started as work arrives, each
- * under the run's interpreter (and so its GIL), each with a worker lane. */
+ * under the run's interpreter (and so its GIL), each with a worker lane; and
+ * a ProcessPoolExecutor (a JgProcessPool of juggler-worker processes, each
+ * with its own interpreter) started on its first job. */
 typedef struct _JgAioExecutor JgAioExecutor;
 typedef struct _JgAioJob JgAioJob;
 
-/* @wake is the loop's async handle: the only call a pool thread makes into
- * the loop is uv_async_send on it, after a job has ended. */
-JgAioExecutor *jg_aio_executor_new       (guint               max_threads,
-                                          JgTrace            *trace,
-                                          JgRecorder         *recorder,
-                                          JgSync             *sync,
-                                          JgInterpreter      *interp,
-                                          const JgIoContext  *io,
-                                          GCancellable       *cancellable,
-                                          uv_async_t         *wake);
-/* Joins every thread: call once no job is pending. */
+/* @wake is the loop's async handle: the only call a pool thread (or the
+ * process pool's thread) makes into the loop is uv_async_send on it, after a
+ * job has ended. @processes: how to start the process pool; options->io is
+ * ignored (@io is used). */
+JgAioExecutor *jg_aio_executor_new       (guint                       max_threads,
+                                          const JgProcessPoolOptions *processes,
+                                          JgTrace                    *trace,
+                                          JgRecorder                 *recorder,
+                                          JgSync                     *sync,
+                                          JgInterpreter              *interp,
+                                          const JgIoContext          *io,
+                                          GCancellable               *cancellable,
+                                          uv_async_t                 *wake);
+/* Joins every thread and shuts the process pool down: call once no job is
+ * pending. */
 void           jg_aio_executor_free      (JgAioExecutor      *self);
 /* Runs @steps as task @task (a lane of its own) on a pool thread; @done is
  * called on the loop's thread from jg_aio_executor_dispatch. An error is a
@@ -94,6 +101,23 @@ JgAioJob      *jg_aio_executor_submit    (JgAioExecutor      *self,
                                           guint               n_steps,
                                           JgAioDone           done,
                                           gpointer            data);
+/* run_in_executor on the process pool: runs @steps in a worker process as
+ * task @task, whose events carry the worker's pid and cores. @done as above;
+ * a worker killed under the job fails it with a BrokenProcessPool message.
+ * NULL with @error if the steps cannot run in a process (shared objects) or
+ * the pool cannot start. */
+JgAioJob      *jg_aio_executor_submit_process (JgAioExecutor  *self,
+                                               guint32         task,
+                                               const char     *name,
+                                               const JgStep   *steps,
+                                               guint           n_steps,
+                                               JgAioDone       done,
+                                               gpointer        data,
+                                               GError        **error);
+/* Once no job is pending: shuts the process pool down (its workers quit and
+ * are reaped) and hands it over for its marks and results; NULL if no job
+ * ever went to processes. */
+JgProcessPool *jg_aio_executor_steal_process_pool (JgAioExecutor *self);
 /* The awaiting coroutine was cancelled: the thread goes on (Python cannot
  * stop it either), but @done will not be called. */
 void           jg_aio_job_abandon        (JgAioJob           *job);
@@ -104,6 +128,8 @@ guint          jg_aio_executor_n_pending (JgAioExecutor      *self);
 /* Threads started so far (they live until the executor is freed). */
 guint          jg_aio_executor_n_threads (JgAioExecutor      *self);
 guint          jg_aio_executor_n_jobs    (JgAioExecutor      *self);
+/* Of those, the jobs sent to the process pool. */
+guint          jg_aio_executor_n_process_jobs (JgAioExecutor *self);
 /* Appends {"kind": "error", "task", "message"} for jobs that failed. */
 void           jg_aio_executor_add_marks (JgAioExecutor      *self,
                                           JsonArray          *marks);

@@ -140,6 +140,7 @@ struct _JgAsyncio
 
   JgAioIo               io;
   JgAioExecutor        *executor;
+  JgProcessPool        *processes;   /* after the run, if a job went to processes */
 
   Coro                 *coros;       /* one per plan task */
   GQueue                ready;
@@ -176,7 +177,7 @@ struct _JgAsyncio
   guint                 n_errors;
   guint                 n_executor_jobs;
   guint                 n_executor_threads;
-  gboolean              processes_on_threads;
+  guint                 n_process_jobs;
 };
 
 static void run_coro          (JgAsyncio *self,
@@ -734,7 +735,8 @@ step_io (JgAsyncio    *self,
   return FALSE;
 }
 
-/* Hands @n_steps steps to the executor as task @task; @c awaits the result. */
+/* Hands @n_steps steps to the thread pool, or the process pool if
+ * @in_process, as task @task; @c awaits the result. */
 static gboolean
 await_job (JgAsyncio    *self,
            Coro         *c,
@@ -742,12 +744,26 @@ await_job (JgAsyncio    *self,
            guint32       task,
            const char   *name,
            const JgStep *steps,
-           guint         n_steps)
+           guint         n_steps,
+           gboolean      in_process)
 {
+  g_autoptr (GError) error = NULL;
   JgAioJob *job;
 
   c->pc++;
-  job = jg_aio_executor_submit (self->executor, task, name, steps, n_steps, on_job_done, c);
+  if (in_process)
+    job = jg_aio_executor_submit_process (self->executor, task, name, steps, n_steps, on_job_done, c, &error);
+  else
+    job = jg_aio_executor_submit (self->executor, task, name, steps, n_steps, on_job_done, c);
+  if (job == NULL && error != NULL)
+    {
+      g_autofree char *message = g_strdup_printf ("%s: %s",
+                                                  g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
+                                                  ? "PicklingError" : "RuntimeError",
+                                                  error->message);
+
+      return raise_at (self, c, step, g_intern_string (message));
+    }
   if (job == NULL)
     return raise_at (self, c, step, "RuntimeError: can't start new thread");
   c->job = job;
@@ -767,8 +783,7 @@ step_offload (JgAsyncio    *self,
                                            self->options.hybrid_processes ? "process" : "thread");
   guint32 lane = jg_trace_add_task (self->trace, name, c->task);
 
-  self->processes_on_threads |= self->options.hybrid_processes;
-  return await_job (self, c, step, lane, name, step, 1);
+  return await_job (self, c, step, lane, name, step, 1, self->options.hybrid_processes);
 }
 
 static gboolean
@@ -778,8 +793,8 @@ step_to_thread (JgAsyncio    *self,
 {
   const JgPlanTask *body = &self->plan->tasks[step->child];
 
-  self->processes_on_threads |= (step->async_flags & JG_STEP_IN_PROCESSES) != 0;
-  return await_job (self, c, step, step->child, body->name, body->steps, body->n_steps);
+  return await_job (self, c, step, step->child, body->name, body->steps, body->n_steps,
+                    (step->async_flags & JG_STEP_IN_PROCESSES) != 0);
 }
 
 /* Groups: gather, TaskGroup, as_completed, map, wait_for and await. */
@@ -1761,6 +1776,7 @@ jg_asyncio_free (JgAsyncio *self)
   json_array_unref (self->marks);
   json_array_unref (self->executor_marks);
   json_object_unref (self->order);
+  g_clear_pointer (&self->processes, jg_process_pool_free);
   g_free (self);
 }
 
@@ -1808,8 +1824,9 @@ jg_asyncio_run (JgAsyncio *self)
   self->monitor_due_ns = uv_hrtime () + (guint64) (JG_ASYNCIO_LAG_PROBE_MS * 1e6);
   monitor_arm (self);
 
-  self->executor = jg_aio_executor_new (self->options.executor_size, self->trace, self->recorder, self->sync,
-                                        self->interp, self->io_context, self->cancellable, &self->wake);
+  self->executor = jg_aio_executor_new (self->options.executor_size, &self->options.process_pool, self->trace,
+                                        self->recorder, self->sync, self->interp, self->io_context,
+                                        self->cancellable, &self->wake);
   self->cancel_handler = g_cancellable_connect (self->cancellable, G_CALLBACK (on_cancelled), self, NULL);
 
   /* asyncio.run (main ()), where main gathers the top-level tasks with
@@ -1828,7 +1845,10 @@ jg_asyncio_run (JgAsyncio *self)
     g_warning ("The event loop still had handles open at its end");
   self->n_executor_jobs = jg_aio_executor_n_jobs (self->executor);
   self->n_executor_threads = jg_aio_executor_n_threads (self->executor);
+  self->n_process_jobs = jg_aio_executor_n_process_jobs (self->executor);
   jg_aio_executor_add_marks (self->executor, self->executor_marks);
+  /* ProcessPoolExecutor.shutdown (): its workers quit and are reaped here. */
+  self->processes = jg_aio_executor_steal_process_pool (self->executor);
   g_clear_pointer (&self->executor, jg_aio_executor_free);
   jg_thread_state_clear (&self->ts);
   jg_recorder_close_probe (self->recorder, self->probe);
@@ -1853,15 +1873,12 @@ jg_asyncio_add_marks (JgAsyncio *self,
     json_array_add_element (marks, json_node_copy (json_array_get_element (self->marks, i)));
   for (guint i = 0; i < json_array_get_length (self->executor_marks); i++)
     json_array_add_element (marks, json_node_copy (json_array_get_element (self->executor_marks, i)));
-  if (self->processes_on_threads)
+  if (self->processes != NULL)
     {
-      JsonObject *object = json_object_new ();
+      g_autoptr (JsonArray) pool_marks = jg_process_pool_dup_marks (self->processes);
 
-      json_object_set_string_member (object, "kind", "note");
-      json_object_set_string_member (object, "message",
-                                     "run_in_executor with a process pool ran on the thread pool: "
-                                     "the event loop cannot hand work to worker processes yet");
-      json_array_add_object_element (marks, object);
+      for (guint i = 0; i < json_array_get_length (pool_marks); i++)
+        json_array_add_element (marks, json_node_copy (json_array_get_element (pool_marks, i)));
     }
 }
 
@@ -1871,6 +1888,7 @@ jg_asyncio_add_results (JgAsyncio  *self,
 {
   JsonObject *lag = json_object_new ();
   JsonObject *counts = json_object_new ();
+  const char *executor;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (results != NULL);
@@ -1884,8 +1902,14 @@ jg_asyncio_add_results (JgAsyncio  *self,
   json_object_set_int_member (counts, "coroutines", self->n_coroutines);
   json_object_set_int_member (counts, "executor_jobs", self->n_executor_jobs);
   json_object_set_int_member (counts, "executor_threads", self->n_executor_threads);
-  json_object_set_string_member (counts, "executor",
-                                 self->processes_on_threads ? "threads (processes asked for)" : "threads");
+  json_object_set_int_member (counts, "process_jobs", self->n_process_jobs);
+  if (self->n_process_jobs == 0)
+    executor = "threads";
+  else if (self->n_process_jobs < self->n_executor_jobs)
+    executor = "threads and processes";
+  else
+    executor = "processes";
+  json_object_set_string_member (counts, "executor", executor);
   json_object_set_int_member (counts, "timeouts", self->n_timeouts);
   json_object_set_int_member (counts, "cancelled", self->n_cancelled);
   json_object_set_int_member (counts, "errors", self->n_errors);
@@ -1896,4 +1920,6 @@ jg_asyncio_add_results (JgAsyncio  *self,
 
   if (json_object_get_size (self->order) > 0)
     json_object_set_object_member (results, "order", json_object_ref (self->order));
+  if (self->processes != NULL)
+    jg_process_pool_add_results (self->processes, results);
 }

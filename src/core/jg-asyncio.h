@@ -6,14 +6,16 @@
  * blocking calls run on the loop's own thread and stall every other coroutine,
  * as they do in Python. gather, TaskGroup, wait_for, as_completed, cancellation
  * and asyncio's Lock, Semaphore and Queue follow CPython's rules. to_thread and
- * run_in_executor hand steps to a thread pool under the same GIL; the hybrid
- * model hands every computing and blocking step to it. */
+ * run_in_executor hand steps to a thread pool under the same GIL, or to a
+ * process pool of juggler-worker processes; the hybrid model hands every
+ * computing and blocking step to one of them. */
 #pragma once
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "jg-interpreter.h"
+#include "jg-process-pool.h"
 #include "jg-recorder.h"
 #include "jg-scenario.h"
 #include "jg-sync.h"
@@ -27,9 +29,12 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  gboolean hybrid;           /* computing and blocking steps go to the executor */
-  gboolean hybrid_processes; /* ... which stands for a ProcessPoolExecutor */
-  guint    executor_size;    /* the executor's most threads */
+  gboolean             hybrid;           /* computing and blocking steps go to the executor */
+  gboolean             hybrid_processes; /* ... the process pool, not the thread pool */
+  guint                executor_size;    /* the executor's most threads */
+  /* The process pool, started on the first job sent to it (hybrid_processes,
+   * or run_in_executor on processes); its io is the run's. */
+  JgProcessPoolOptions process_pool;
 } JgAsyncioOptions;
 
 /* ThreadPoolExecutor's size: @requested, or its default min (32, cores + 4). */
@@ -75,8 +80,10 @@ gboolean     jg_asyncio_is_deadlocked (JgAsyncio              *self);
 void         jg_asyncio_add_marks     (JgAsyncio              *self,
                                        JsonArray              *marks);
 /* Adds "loop_lag_ms" ({"mean", "max", "samples"}), "asyncio" (counts of
- * coroutines, executor jobs and threads, timeouts, cancellations, socket
- * and file bytes) and, for as_completed and map steps, "order". */
+ * coroutines, executor jobs, threads and process jobs, which executors ran
+ * them, timeouts, cancellations, socket and file bytes), "processes" (as the
+ * processes model's, when the process pool ran) and, for as_completed and map
+ * steps, "order". */
 void         jg_asyncio_add_results   (JgAsyncio              *self,
                                        JsonObject             *results);
 

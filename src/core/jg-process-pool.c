@@ -1,9 +1,11 @@
 /* jg-process-pool.c: the parent side of the processes model. One thread (the
- * caller of jg_process_pool_run) starts the worker processes, writes tasks and
- * their pickled arguments to them and reads their events and results back,
- * all in one poll () loop so that no pipe can fill while the thread waits on
- * another. Nothing here forks the (multi-threaded) parent: workers are started
- * with posix_spawn, or forked by a single-threaded fork server. */
+ * caller of jg_process_pool_run, or the pool's own after jg_process_pool_start)
+ * starts the worker processes, writes jobs and their pickled arguments to them
+ * and reads their events and results back, all in one poll () loop so that no
+ * pipe can fill while the thread waits on another. A plan's tasks and jobs
+ * submitted from other threads are the same jobs to it. Nothing here forks the
+ * (multi-threaded) parent: workers are started with posix_spawn, or forked by
+ * a single-threaded fork server. */
 #define G_LOG_DOMAIN "jg-process-pool"
 
 #include "config.h"
@@ -36,9 +38,21 @@ typedef enum
 {
   WORKER_STARTING = 0, /* started, its interpreter not yet ready */
   WORKER_IDLE,
-  WORKER_BUSY,         /* runs ->task */
+  WORKER_BUSY,         /* runs ->job */
   WORKER_GONE,         /* its process has ended and been accounted for */
 } WorkerState;
+
+/* One call into the pool: steps to run in a worker as task lane ->lane. */
+typedef struct
+{
+  guint32           lane;
+  JgStep           *steps;
+  guint             n_steps;
+  guint64           args_bytes;   /* pickled to the worker, as its transfer steps ask */
+  guint64           result_bytes; /* pickled back */
+  JgProcessJobDone  done;
+  gpointer          data;
+} PoolJob;
 
 typedef struct
 {
@@ -52,7 +66,7 @@ typedef struct
   int          to_fd;         /* -1 once closed; the server's is its socket */
   int          from_fd;
   WorkerState  state;
-  guint32      task;          /* the plan task it runs, or JG_LANE_NONE */
+  PoolJob     *job;           /* the job it runs, or NULL */
   guint64      begin_ns;      /* when its start began, in trace time */
   gint16       begin_cpu;
   double       startup_s;     /* < 0 until its interpreter is ready */
@@ -85,10 +99,8 @@ struct _JgProcessPool
   GPtrArray            *workers;      /* Worker*: every process started, in order */
   Worker               *server;       /* forkserver: the server, also in ->workers */
   GQueue                forks;        /* Worker* asked of the server, not yet forked */
-  guint64              *args_bytes;   /* per plan task */
-  guint64              *result_bytes;
-  guint                 next_task;
-  guint                 tasks_ended;
+  GQueue                pending;      /* PoolJob*: not yet handed to a worker */
+  guint                 n_running;    /* jobs handed to a worker, not yet ended */
   guint                 next_slot;
   guint                 crashes;
   guint64               transfer_bytes;
@@ -96,6 +108,14 @@ struct _JgProcessPool
   gboolean              cancelled;
   gboolean              ran;
   JsonArray            *marks;
+
+  /* jg_process_pool_start: the pool's thread serves submitted jobs. */
+  GThread              *thread;
+  int                   wake_fds[2];  /* a byte wakes the pool's poll () */
+  GMutex                lock;         /* guards what follows */
+  GQueue                incoming;     /* PoolJob*: submitted, not yet taken */
+  gboolean              closing;      /* shutdown asked: end once idle */
+  gboolean              finished;     /* the loop has ended: no job is taken any more */
 };
 
 static const char * const start_method_names[] = {
@@ -166,13 +186,73 @@ step_name (JgStepKind kind)
   return (guint) kind < G_N_ELEMENTS (names) && names[kind] != NULL ? names[kind] : NULL;
 }
 
+/* @where names the steps in messages ("tasks[3]"). */
+static gboolean
+check_steps (const JgStep  *steps,
+             guint          n_steps,
+             const char    *where,
+             GError       **error)
+{
+  guint64 sums[JG_TRANSFER_N_DIRECTIONS] = { 0, 0 };
+
+  for (guint s = 0; s < n_steps; s++)
+    {
+      const JgStep *step = &steps[s];
+
+      switch (step->kind)
+        {
+        case JG_STEP_CPU:
+        case JG_STEP_IO:
+        case JG_STEP_BLOCK:
+          continue;
+        case JG_STEP_TRANSFER:
+          if ((guint) step->direction < JG_TRANSFER_N_DIRECTIONS && step->value > 0)
+            sums[step->direction] += (guint64) step->value;
+          continue;
+        default:
+          if (step_name (step->kind) != NULL)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                         "%s.steps[%u]: a “%s” step needs an object shared between processes, "
+                         "and a worker process shares nothing with the others (a threading.Lock cannot "
+                         "even be pickled); run this scenario with threads",
+                         where, s, step_name (step->kind));
+          else
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                         "%s.steps[%u]: steps of kind %d cannot run in a worker process",
+                         where, s, (int) step->kind);
+          return FALSE;
+        }
+    }
+  for (guint d = 0; d < JG_TRANSFER_N_DIRECTIONS; d++)
+    if (sums[d] > JG_WIRE_MAX_PAYLOAD)
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     "%s: its transfers %s the worker add up to more than %" G_GUINT64_FORMAT " bytes",
+                     where, d == JG_TRANSFER_TO_WORKER ? "to" : "from", JG_WIRE_MAX_PAYLOAD);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+check_worker_program (GError **error)
+{
+  const char *path = jg_process_pool_get_worker_path ();
+
+  if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "The worker program %s was not found (JUGGLER_WORKER names another)", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 jg_process_pool_check (const JgScenarioPlan  *plan,
                        JgStartMethod          start_method,
                        GError               **error)
 {
-  const char *path = jg_process_pool_get_worker_path ();
-
   g_return_val_if_fail (plan != NULL, FALSE);
 
   if ((guint) start_method >= JG_START_N_METHODS)
@@ -183,53 +263,61 @@ jg_process_pool_check (const JgScenarioPlan  *plan,
 
   for (guint t = 0; t < plan->n_tasks; t++)
     {
-      guint64 sums[JG_TRANSFER_N_DIRECTIONS] = { 0, 0 };
+      g_autofree char *where = g_strdup_printf ("tasks[%u]", t);
 
-      for (guint s = 0; s < plan->tasks[t].n_steps; s++)
-        {
-          const JgStep *step = &plan->tasks[t].steps[s];
-
-          switch (step->kind)
-            {
-            case JG_STEP_CPU:
-            case JG_STEP_IO:
-            case JG_STEP_BLOCK:
-              continue;
-            case JG_STEP_TRANSFER:
-              if ((guint) step->direction < JG_TRANSFER_N_DIRECTIONS && step->value > 0)
-                sums[step->direction] += (guint64) step->value;
-              continue;
-            default:
-              if (step_name (step->kind) != NULL)
-                g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             "tasks[%u].steps[%u]: a “%s” step needs an object shared between processes, "
-                             "and a worker process shares nothing with the others (a threading.Lock cannot "
-                             "even be pickled); run this scenario with threads",
-                             t, s, step_name (step->kind));
-              else
-                g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             "tasks[%u].steps[%u]: steps of kind %d cannot run in a worker process",
-                             t, s, (int) step->kind);
-              return FALSE;
-            }
-        }
-      for (guint d = 0; d < JG_TRANSFER_N_DIRECTIONS; d++)
-        if (sums[d] > JG_WIRE_MAX_PAYLOAD)
-          {
-            g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                         "tasks[%u]: its transfers %s the worker add up to more than %" G_GUINT64_FORMAT " bytes",
-                         t, d == JG_TRANSFER_TO_WORKER ? "to" : "from", JG_WIRE_MAX_PAYLOAD);
-            return FALSE;
-          }
+      if (!check_steps (plan->tasks[t].steps, plan->tasks[t].n_steps, where, error))
+        return FALSE;
     }
+  return check_worker_program (error);
+}
 
-  if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
+gboolean
+jg_process_pool_check_steps (const JgStep  *steps,
+                             guint          n_steps,
+                             GError       **error)
+{
+  g_return_val_if_fail (steps != NULL || n_steps == 0, FALSE);
+
+  return check_steps (steps, n_steps, "the job", error) && check_worker_program (error);
+}
+
+static PoolJob *
+job_new (const JgStep     *steps,
+         guint             n_steps,
+         guint32           lane,
+         JgProcessJobDone  done,
+         gpointer          data)
+{
+  PoolJob *job = g_new0 (PoolJob, 1);
+
+  job->lane = lane;
+  job->steps = g_memdup2 (steps, sizeof (JgStep) * n_steps);
+  job->n_steps = n_steps;
+  job->done = done;
+  job->data = data;
+  /* Its arguments and result, as the steps ask for them. */
+  for (guint s = 0; s < n_steps; s++)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "The worker program %s was not found (JUGGLER_WORKER names another)", path);
-      return FALSE;
+      if (steps[s].kind != JG_STEP_TRANSFER || steps[s].value <= 0)
+        continue;
+      if (steps[s].direction == JG_TRANSFER_FROM_WORKER)
+        job->result_bytes += (guint64) steps[s].value;
+      else
+        job->args_bytes += (guint64) steps[s].value;
     }
-  return TRUE;
+  return job;
+}
+
+/* The job has ended (or will never run): its caller hears of it, once. */
+static void
+job_finish (PoolJob     *job,
+            JgEndStatus  status,
+            const char  *message)
+{
+  if (job->done != NULL)
+    job->done (job->data, status, message);
+  g_free (job->steps);
+  g_free (job);
 }
 
 JgProcessPool *
@@ -241,7 +329,6 @@ jg_process_pool_new (const JgScenarioPlan       *plan,
 {
   JgProcessPool *self;
 
-  g_return_val_if_fail (plan != NULL, NULL);
   g_return_val_if_fail (options != NULL && options->io != NULL, NULL);
   g_return_val_if_fail ((guint) options->start_method < JG_START_N_METHODS, NULL);
   g_return_val_if_fail (JG_IS_TRACE (trace), NULL);
@@ -256,24 +343,12 @@ jg_process_pool_new (const JgScenarioPlan       *plan,
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
   self->workers = g_ptr_array_new ();
   g_queue_init (&self->forks);
+  g_queue_init (&self->pending);
+  g_queue_init (&self->incoming);
+  g_mutex_init (&self->lock);
+  self->wake_fds[0] = self->wake_fds[1] = -1;
   self->marks = json_array_new ();
   self->next_slot = 1;
-
-  /* Pool.map's arguments and results, as the steps ask for them. */
-  self->args_bytes = g_new0 (guint64, MAX (plan->n_tasks, 1));
-  self->result_bytes = g_new0 (guint64, MAX (plan->n_tasks, 1));
-  for (guint t = 0; t < plan->n_tasks; t++)
-    for (guint s = 0; s < plan->tasks[t].n_steps; s++)
-      {
-        const JgStep *step = &plan->tasks[t].steps[s];
-
-        if (step->kind != JG_STEP_TRANSFER || step->value <= 0)
-          continue;
-        if (step->direction == JG_TRANSFER_FROM_WORKER)
-          self->result_bytes[t] += (guint64) step->value;
-        else
-          self->args_bytes[t] += (guint64) step->value;
-      }
 
   /* The parent's thread that pickles the arguments and unpickles the
    * results, as Pool's task and result handler threads do. */
@@ -297,13 +372,19 @@ jg_process_pool_free (JgProcessPool *self)
   if (self == NULL)
     return;
 
-  /* run () leaves no process and no descriptor behind; a pool never run has none. */
+  /* The loop leaves no process, no job and no descriptor behind; a pool never
+   * run has none. */
+  if (self->thread != NULL)
+    jg_process_pool_shutdown (self);
   for (guint i = 0; i < self->workers->len; i++)
     worker_free (g_ptr_array_index (self->workers, i));
   g_ptr_array_unref (self->workers);
   g_queue_clear (&self->forks);
-  g_free (self->args_bytes);
-  g_free (self->result_bytes);
+  g_assert (g_queue_is_empty (&self->pending) && g_queue_is_empty (&self->incoming));
+  for (guint i = 0; i < 2; i++)
+    if (self->wake_fds[i] >= 0)
+      close (self->wake_fds[i]);
+  g_mutex_clear (&self->lock);
   json_array_unref (self->marks);
   g_object_unref (self->cancellable);
   g_object_unref (self->recorder);
@@ -483,7 +564,7 @@ worker_new (JgProcessPool *self,
   w->interp = w->slot;
   w->to_fd = w->from_fd = -1;
   w->state = WORKER_STARTING;
-  w->task = JG_LANE_NONE;
+  w->job = NULL;
   w->gil_holder = JG_LANE_NONE;
   w->startup_s = -1;
 
@@ -770,23 +851,24 @@ start_workers (JgProcessPool *self,
     }
 }
 
-/* Pool.map hands the next task to a free worker: its arguments are pickled
+/* Pool.map hands the next job to a free worker: its arguments are pickled
  * here, on the parent's lane, and written to the worker's pipe. */
 static void
 dispatch (JgProcessPool *self,
           Worker        *w,
-          guint32        t)
+          PoolJob       *job)
 {
-  const JgPlanTask *task = &self->plan->tasks[t];
-  guint64 args = self->args_bytes[t];
-  JgWireTask body = { t, task->n_steps, args };
-  gsize steps_size = sizeof (JgStep) * task->n_steps;
+  guint32 t = job->lane;
+  guint64 args = job->args_bytes;
+  JgWireTask body = { t, job->n_steps, args };
+  gsize steps_size = sizeof (JgStep) * job->n_steps;
   JgWireHeader header = { JG_WIRE_TASK, JG_WIRE_MAGIC, sizeof body + steps_size + args };
   gsize offset;
 
-  w->task = t;
+  w->job = job;
   w->state = WORKER_BUSY;
   w->tasks_run++;
+  self->n_running++;
   jg_probe_emit (self->probe, t, JG_EVENT_TASK_BEGIN, 0);
 
   if (w->out == NULL)
@@ -795,7 +877,7 @@ dispatch (JgProcessPool *self,
   g_byte_array_set_size (w->out, offset + sizeof header + sizeof body + steps_size + args);
   memcpy (w->out->data + offset, &header, sizeof header);
   memcpy (w->out->data + offset + sizeof header, &body, sizeof body);
-  memcpy (w->out->data + offset + sizeof header + sizeof body, task->steps, steps_size);
+  memcpy (w->out->data + offset + sizeof header + sizeof body, job->steps, steps_size);
 
   if (args > 0)
     {
@@ -811,12 +893,12 @@ dispatch (JgProcessPool *self,
 static void
 dispatch_idle (JgProcessPool *self)
 {
-  for (guint i = 0; i < self->workers->len && self->next_task < self->plan->n_tasks; i++)
+  for (guint i = 0; i < self->workers->len && !g_queue_is_empty (&self->pending); i++)
     {
       Worker *w = g_ptr_array_index (self->workers, i);
 
       if (w->state == WORKER_IDLE && !w->is_server)
-        dispatch (self, w, self->next_task++);
+        dispatch (self, w, g_queue_pop_head (&self->pending));
     }
 }
 
@@ -839,7 +921,8 @@ handle_events (JgProcessPool *self,
       JgEvent e;
 
       memcpy (&e, &events[i], sizeof e);
-      if (e.kind >= JG_EVENT_N_KINDS || (e.task != w->startup_task && e.task != w->task))
+      if (e.kind >= JG_EVENT_N_KINDS
+          || (e.task != w->startup_task && (w->job == NULL || e.task != w->job->lane)))
         continue;
       e.worker = w->lane;
       if (e.kind == JG_EVENT_GIL_TAKE)
@@ -886,15 +969,17 @@ handle_result (JgProcessPool *self,
   g_autofree char *message = NULL;
   g_autoptr (GError) error = NULL;
   JgEndStatus status;
-  guint32 t = w->task;
+  PoolJob *job = w->job;
+  guint32 t;
 
-  if (size < sizeof result || w->state != WORKER_BUSY)
+  if (size < sizeof result || w->state != WORKER_BUSY || job == NULL)
     return FALSE;
+  t = job->lane;
   memcpy (&result, data, sizeof result);
   /* A failed call sends its error instead of a result. */
   if (result.task != t || result.message_len > JG_WIRE_MAX_TEXT || result.status >= JG_END_N_STATUSES
       || sizeof result + result.message_len + result.result_bytes != size
-      || result.result_bytes != (result.status == JG_END_OK ? self->result_bytes[t] : 0))
+      || result.result_bytes != (result.status == JG_END_OK ? job->result_bytes : 0))
     return FALSE;
   status = result.status;
   if (result.message_len > 0)
@@ -914,11 +999,12 @@ handle_result (JgProcessPool *self,
     }
   jg_probe_emit_leave (self->probe, t, JG_EVENT_TASK_END, JG_END_ARG (status, 0));
   if (status == JG_END_ERROR)
-    add_error_mark (self, self->plan->tasks[t].name, message != NULL ? message : "The task failed");
+    add_error_mark (self, jg_trace_get_task_name (self->trace, t), message != NULL ? message : "The task failed");
 
-  self->tasks_ended++;
-  w->task = JG_LANE_NONE;
+  w->job = NULL;
   w->state = WORKER_IDLE;
+  self->n_running--;
+  job_finish (job, status, status == JG_END_ERROR && message == NULL ? "The task failed" : message);
   return TRUE;
 }
 
@@ -1175,8 +1261,8 @@ describe_exit (Worker *w,
 static guint32
 current_task (Worker *w)
 {
-  if (w->state == WORKER_BUSY)
-    return w->task;
+  if (w->state == WORKER_BUSY && w->job != NULL)
+    return w->job->lane;
   if (w->state == WORKER_STARTING && w->lane != JG_LANE_NONE)
     return w->startup_task;
   return JG_LANE_NONE;
@@ -1188,7 +1274,8 @@ end_task (JgProcessPool *self,
           guint64        ts,
           guint32        t,
           JgEndStatus    status,
-          int            signo)
+          int            signo,
+          const char    *message)
 {
   push_event (self, w, ts, -1, t, JG_EVENT_TASK_END, JG_END_ARG (status, signo));
   /* Its GIL died with it: close the holder's span as a finished task's. */
@@ -1197,8 +1284,13 @@ end_task (JgProcessPool *self,
       push_event (self, w, ts, -1, t, JG_EVENT_GIL_DROP, JG_GIL_ARG (w->interp, JG_GIL_DROP_FINISHED));
       w->gil_holder = JG_LANE_NONE;
     }
-  if (t != w->startup_task)
-    self->tasks_ended++;
+  if (t != w->startup_task && w->job != NULL)
+    {
+      PoolJob *job = g_steal_pointer (&w->job);
+
+      self->n_running--;
+      job_finish (job, status, message);
+    }
 }
 
 /* A worker's process has ended and everything it sent has been read. If the
@@ -1228,7 +1320,7 @@ worker_ended (JgProcessPool *self,
 
   if (cut_short)
     {
-      end_task (self, w, ts, t, JG_END_CANCELLED, 0);
+      end_task (self, w, ts, t, JG_END_CANCELLED, 0, "CancelledError");
     }
   else if (crashed && w->lane != JG_LANE_NONE)
     {
@@ -1239,7 +1331,15 @@ worker_ended (JgProcessPool *self,
       push_event (self, w, ts, -1, t != JG_LANE_NONE ? t : w->startup_task, JG_EVENT_MARK,
                   jg_trace_intern (self->trace, label));
       if (t != JG_LANE_NONE)
-        end_task (self, w, ts, t, JG_END_CRASHED, signo);
+        {
+          /* As concurrent.futures says to a future whose worker died. */
+          g_autofree char *message =
+            g_strdup_printf ("BrokenProcessPool: a process in the process pool was terminated abruptly "
+                             "while the future was running (%s, pid %d, %s)",
+                             worker_name (self, w), (int) w->pid, w->exit_text);
+
+          end_task (self, w, ts, t, JG_END_CRASHED, signo, message);
+        }
 
       json_object_set_string_member (mark, "kind", "crash");
       if (t != JG_LANE_NONE)
@@ -1266,7 +1366,15 @@ worker_ended (JgProcessPool *self,
       add_mark (self, mark);
     }
   w->state = WORKER_GONE;
-  w->task = JG_LANE_NONE;
+  if (w->job != NULL)
+    {
+      /* Its end was not its own (a worker that never got its lane). */
+      PoolJob *job = g_steal_pointer (&w->job);
+
+      self->n_running--;
+      job_finish (job, self->cancelled ? JG_END_CANCELLED : JG_END_CRASHED,
+                  self->cancelled ? "CancelledError" : "BrokenProcessPool: its worker process was lost");
+    }
 
   if (w->is_server)
     {
@@ -1291,7 +1399,8 @@ worker_ended (JgProcessPool *self,
 
   /* multiprocessing.Pool replaces a worker that died; one that died before it
    * ever started is not replaced (its replacement would die the same way). */
-  if (crashed && was_running && !self->cancelled && !self->quitting && self->next_task < self->plan->n_tasks)
+  if (crashed && was_running && !self->cancelled && !self->quitting
+      && (self->thread != NULL || !g_queue_is_empty (&self->pending)))
     {
       g_autoptr (GError) error = NULL;
 
@@ -1349,6 +1458,13 @@ poll_once (JgProcessPool *self,
       g_array_append_val (fds, pfd);
       g_ptr_array_add (owners, NULL);
     }
+  if (self->wake_fds[0] >= 0)
+    {
+      struct pollfd pfd = { self->wake_fds[0], POLLIN, 0 };
+
+      g_array_append_val (fds, pfd);
+      g_ptr_array_add (owners, NULL);
+    }
   for (guint i = 0; i < self->workers->len; i++)
     {
       Worker *w = g_ptr_array_index (self->workers, i);
@@ -1388,6 +1504,13 @@ poll_once (JgProcessPool *self,
       struct pollfd *pfd = &g_array_index (fds, struct pollfd, i);
       Worker *w = g_ptr_array_index (owners, i);
 
+      if (pfd->revents != 0 && pfd->fd == self->wake_fds[0])
+        {
+          char drain[64];
+
+          while (read (pfd->fd, drain, sizeof drain) > 0)
+            ;
+        }
       if (w == NULL || pfd->revents == 0)
         continue;
       if ((pfd->revents & (POLLOUT | POLLERR)) && pfd->fd == w->to_fd)
@@ -1493,18 +1616,68 @@ shut_down (JgProcessPool *self)
   wait_all_gone (self, self->cancelled ? REAP_GRACE_MS : QUIT_GRACE_MS);
 }
 
-void
-jg_process_pool_run (JgProcessPool *self)
+/* Moves what other threads submitted to the pending jobs. */
+static void
+take_incoming (JgProcessPool *self)
+{
+  PoolJob *job;
+
+  g_mutex_lock (&self->lock);
+  while ((job = g_queue_pop_head (&self->incoming)) != NULL)
+    g_queue_push_tail (&self->pending, job);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Once no job is left: jg_process_pool_run's loop ends, a started pool's when
+ * it has been asked to shut down. From then on no job is taken. */
+static gboolean
+may_end (JgProcessPool *self)
+{
+  gboolean end;
+
+  g_mutex_lock (&self->lock);
+  end = g_queue_is_empty (&self->incoming) && (self->thread == NULL || self->closing);
+  if (end)
+    self->finished = TRUE;
+  g_mutex_unlock (&self->lock);
+  return end;
+}
+
+/* No worker is left to run the pending jobs: ProcessPoolExecutor is broken. */
+static void
+fail_pending (JgProcessPool *self)
+{
+  g_autofree char *message =
+    g_strdup_printf ("The process pool is broken: no worker is left to run %u of the tasks "
+                     "(ProcessPoolExecutor raises BrokenProcessPool)",
+                     g_queue_get_length (&self->pending));
+  PoolJob *job;
+
+  add_error_mark (self, NULL, message);
+  while ((job = g_queue_pop_head (&self->pending)) != NULL)
+    {
+      /* A submitted job's lane shows that it never ran. */
+      if (job->done != NULL)
+        {
+          jg_probe_emit (self->probe, job->lane, JG_EVENT_TASK_BEGIN, 0);
+          jg_probe_emit (self->probe, job->lane, JG_EVENT_TASK_END, JG_END_ARG (JG_END_CRASHED, 0));
+        }
+      job_finish (job, JG_END_CRASHED, "BrokenProcessPool: no worker process is left to run it");
+    }
+}
+
+/* The pool's loop, on the thread that starts the workers (their parent-death
+ * signal is tied to it): jobs go to free workers until the loop may end or
+ * the run is stopped; then every process is gone, and every job has ended. */
+static void
+serve (JgProcessPool *self)
 {
   g_autoptr (GError) error = NULL;
   GPollFD cancel_pollfd = { -1, 0, 0 };
   sigset_t pipe_set, old_set;
   struct timespec zero = { 0, 0 };
+  PoolJob *job;
   int cancel_fd;
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (!self->ran);
-  self->ran = TRUE;
 
   /* A write to a dead worker's pipe must fail with EPIPE, not kill the parent:
    * SIGPIPE is blocked on this thread, and whatever it left pending is taken
@@ -1524,29 +1697,36 @@ jg_process_pool_run (JgProcessPool *self)
   else
     start_workers (self, self->options.n_workers);
 
-  while (self->tasks_ended < self->plan->n_tasks)
+  for (;;)
     {
+      take_incoming (self);
       if (g_cancellable_is_cancelled (self->cancellable))
         {
           self->cancelled = TRUE;
           break;
         }
+      if (g_queue_is_empty (&self->pending) && self->n_running == 0 && may_end (self))
+        break;
       dispatch_idle (self);
-      if (!can_run_tasks (self))
+      if (!g_queue_is_empty (&self->pending) && !can_run_tasks (self))
         {
-          g_autofree char *message =
-            g_strdup_printf ("The process pool is broken: no worker is left to run %u of the tasks "
-                             "(ProcessPoolExecutor raises BrokenProcessPool)",
-                             self->plan->n_tasks - self->tasks_ended);
-
-          add_error_mark (self, NULL, message);
-          break;
+          fail_pending (self);
+          continue;
         }
       poll_once (self, -1, cancel_fd);
       collect_ended (self);
     }
 
   shut_down (self);
+
+  /* Stopped: what no worker took ends as cancelled, never run. */
+  g_mutex_lock (&self->lock);
+  self->finished = TRUE;
+  g_mutex_unlock (&self->lock);
+  take_incoming (self);
+  while ((job = g_queue_pop_head (&self->pending)) != NULL)
+    job_finish (job, JG_END_CANCELLED, "CancelledError");
+  g_assert (self->n_running == 0);
 
   if (cancel_fd >= 0)
     g_cancellable_release_fd (self->cancellable);
@@ -1556,6 +1736,109 @@ jg_process_pool_run (JgProcessPool *self)
   while (sigtimedwait (&pipe_set, NULL, &zero) > 0)
     ;
   pthread_sigmask (SIG_SETMASK, &old_set, NULL);
+}
+
+void
+jg_process_pool_run (JgProcessPool *self)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->plan != NULL);
+  g_return_if_fail (!self->ran);
+  self->ran = TRUE;
+
+  /* Pool.map: every task of the plan, in order, as a job on its own lane. */
+  for (guint t = 0; t < self->plan->n_tasks; t++)
+    g_queue_push_tail (&self->pending,
+                       job_new (self->plan->tasks[t].steps, self->plan->tasks[t].n_steps, t, NULL, NULL));
+  serve (self);
+}
+
+static gpointer
+pool_thread_main (gpointer data)
+{
+  serve (data);
+  return NULL;
+}
+
+gboolean
+jg_process_pool_start (JgProcessPool  *self,
+                       GError        **error)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (!self->ran, FALSE);
+
+  if (!check_worker_program (error) || !make_pipe (self->wake_fds, error))
+    return FALSE;
+  set_nonblocking (self->wake_fds[0]);
+  set_nonblocking (self->wake_fds[1]);
+  self->ran = TRUE;
+  /* Under the lock: may_end () reads it on the new thread. */
+  g_mutex_lock (&self->lock);
+  self->thread = g_thread_try_new ("jg-process-pool", pool_thread_main, self, error);
+  g_mutex_unlock (&self->lock);
+  if (self->thread == NULL)
+    {
+      self->finished = TRUE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+wake_pool (JgProcessPool *self)
+{
+  char byte = 1;
+
+  /* A full pipe already wakes it. */
+  if (write (self->wake_fds[1], &byte, 1) < 0 && errno != EAGAIN)
+    g_debug ("Could not wake the process pool: %s", g_strerror (errno));
+}
+
+void
+jg_process_pool_submit (JgProcessPool    *self,
+                        const JgStep     *steps,
+                        guint             n_steps,
+                        guint32           task,
+                        JgProcessJobDone  done,
+                        gpointer          data)
+{
+  PoolJob *job;
+  gboolean taken;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (steps != NULL || n_steps == 0);
+  g_return_if_fail (n_steps <= JG_WIRE_MAX_STEPS);
+
+  job = job_new (steps, n_steps, task, done, data);
+  g_mutex_lock (&self->lock);
+  taken = self->thread != NULL && !self->finished && !self->closing;
+  if (taken)
+    g_queue_push_tail (&self->incoming, job);
+  g_mutex_unlock (&self->lock);
+
+  if (taken)
+    wake_pool (self);
+  else
+    job_finish (job, g_cancellable_is_cancelled (self->cancellable) ? JG_END_CANCELLED : JG_END_ERROR,
+                g_cancellable_is_cancelled (self->cancellable)
+                ? "CancelledError" : "RuntimeError: cannot schedule new futures after shutdown");
+}
+
+void
+jg_process_pool_shutdown (JgProcessPool *self)
+{
+  g_return_if_fail (self != NULL);
+
+  if (self->thread == NULL)
+    return;
+  g_mutex_lock (&self->lock);
+  self->closing = TRUE;
+  g_mutex_unlock (&self->lock);
+  wake_pool (self);
+  g_thread_join (self->thread);
+  g_mutex_lock (&self->lock);
+  self->thread = NULL;
+  g_mutex_unlock (&self->lock);
 }
 
 JsonArray *

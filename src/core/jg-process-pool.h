@@ -6,7 +6,8 @@
  * become free (Pool.map with chunksize 1), really serialises and pipes each
  * task's arguments and result, forwards every worker's events into the trace
  * while the run goes on, and reports a worker that crashes. No worker outlives
- * the pool. */
+ * the pool. The same pool also serves single jobs submitted from any thread
+ * (run_in_executor onto a ProcessPoolExecutor from the asyncio loop). */
 #pragma once
 
 #include <gio/gio.h>
@@ -64,9 +65,14 @@ typedef struct _JgProcessPool JgProcessPool;
 gboolean       jg_process_pool_check       (const JgScenarioPlan       *plan,
                                             JgStartMethod               start_method,
                                             GError                    **error);
+/* The same for the steps of one job, and that the worker program exists. */
+gboolean       jg_process_pool_check_steps (const JgStep               *steps,
+                                            guint                       n_steps,
+                                            GError                    **error);
 
-/* Adds the parent's lane ("Main process") to @trace. @plan, @trace, @recorder,
- * @cancellable and options->io must outlive the pool. */
+/* Adds the parent's lane ("Main process") to @trace. @plan (NULL for a pool
+ * that only serves submitted jobs), @trace, @recorder, @cancellable and
+ * options->io must outlive the pool. */
 JgProcessPool *jg_process_pool_new         (const JgScenarioPlan       *plan,
                                             const JgProcessPoolOptions *options,
                                             JgTrace                    *trace,
@@ -80,7 +86,35 @@ void           jg_process_pool_free        (JgProcessPool              *self);
  * that lives until it returns: the workers' parent-death signal is tied to it. */
 void           jg_process_pool_run         (JgProcessPool              *self);
 
-/* After the run: what went wrong, as objects the run reports among its marks
+/* How a submitted job ended: JG_END_OK; JG_END_ERROR with the failed step's
+ * message; JG_END_CRASHED when its worker died under it (a BrokenProcessPool
+ * message); JG_END_CANCELLED ("CancelledError") when the run was stopped.
+ * @message lives only as long as the call. */
+typedef void (*JgProcessJobDone) (gpointer     data,
+                                  JgEndStatus  status,
+                                  const char  *message);
+
+/* Instead of jg_process_pool_run: starts the pool's own thread, which starts
+ * the workers and serves jobs until jg_process_pool_shutdown. Cancelling the
+ * pool's cancellable kills the workers at once; every job then ends. */
+gboolean       jg_process_pool_start       (JgProcessPool              *self,
+                                            GError                    **error);
+/* Any thread: runs @steps (checked with jg_process_pool_check_steps; copied)
+ * in a worker as task lane @task, whose events land on that lane and the
+ * worker's. @done is called once, on the pool's thread (on the caller's if the
+ * pool has already ended). A worker that dies is replaced. */
+void           jg_process_pool_submit      (JgProcessPool              *self,
+                                            const JgStep               *steps,
+                                            guint                       n_steps,
+                                            guint32                     task,
+                                            JgProcessJobDone            done,
+                                            gpointer                    data);
+/* ProcessPoolExecutor.shutdown (wait=True): waits for the jobs submitted,
+ * lets the workers quit and joins the pool's thread. Jobs submitted after it
+ * end at once with an error. Freeing a started pool shuts it down. */
+void           jg_process_pool_shutdown    (JgProcessPool              *self);
+
+/* After the run (or the shutdown): what went wrong, as objects the run reports among its marks
  * ({"kind": "crash", "task", "worker", "pid", "signal", "signal_name",
  * "exit_status", "time_s"}, {"kind": "error", "task", "message"}). */
 JsonArray     *jg_process_pool_dup_marks   (JgProcessPool              *self);

@@ -332,6 +332,30 @@ jg_run_get_n_workers (JgRun *self)
   return CLAMP (MIN (self->options.workers, self->plan->n_tasks), 1, MAX_WORKERS);
 }
 
+/* The asyncio and hybrid models' ProcessPoolExecutor: os.cpu_count ()
+ * workers unless --workers says otherwise. */
+static guint
+process_pool_size (JgRun *self)
+{
+  if (self->options.workers > 0)
+    return CLAMP (self->options.workers, 1, MAX_WORKERS);
+  return CLAMP ((guint) g_get_num_processors (), 1, MAX_WORKERS);
+}
+
+/* Some work of an asyncio or hybrid run goes to worker processes. */
+static gboolean
+uses_process_pool (JgRun *self)
+{
+  if (self->options.model == JG_MODEL_HYBRID && self->options.hybrid_executor == JG_HYBRID_PROCESSES)
+    return TRUE;
+  for (guint t = 0; t < self->plan->n_tasks; t++)
+    for (guint s = 0; s < self->plan->tasks[t].n_steps; s++)
+      if (self->plan->tasks[t].steps[s].kind == JG_STEP_TO_THREAD
+          && (self->plan->tasks[t].steps[s].async_flags & JG_STEP_IN_PROCESSES))
+        return TRUE;
+  return FALSE;
+}
+
 static gboolean
 invalid (GError     **error,
          guint        task,
@@ -910,10 +934,11 @@ jg_run_start (JgRun   *self,
   info.model = jg_model_name (self->options.model);
   info.workers = self->n_workers;
   if (self->options.model == JG_MODEL_HYBRID)
-    info.workers = jg_asyncio_executor_size (self->options.workers);
+    info.workers = self->options.hybrid_executor == JG_HYBRID_PROCESSES
+                   ? process_pool_size (self) : jg_asyncio_executor_size (self->options.workers);
   info.interpreter = jg_interpreter_mode_name (mode);
   info.switch_interval_ms = self->options.switch_interval_ms;
-  if (self->options.model == JG_MODEL_PROCESSES)
+  if (self->options.model == JG_MODEL_PROCESSES || (async && uses_process_pool (self)))
     info.start_method = jg_start_method_name (self->options.start_method);
   jg_trace_set_run_info (self->trace, &info);
   jg_trace_set_scenario (self->trace, self->plan->id, self->plan->title, self->definition);
@@ -956,6 +981,11 @@ jg_run_start (JgRun   *self,
       aio.hybrid = self->options.model == JG_MODEL_HYBRID;
       aio.hybrid_processes = self->options.hybrid_executor == JG_HYBRID_PROCESSES;
       aio.executor_size = jg_asyncio_executor_size (self->options.workers);
+      /* ProcessPoolExecutor () starts os.cpu_count () workers. */
+      aio.process_pool.n_workers = process_pool_size (self);
+      aio.process_pool.start_method = self->options.start_method;
+      aio.process_pool.interpreter = mode;
+      aio.process_pool.switch_interval_ms = self->options.switch_interval_ms;
       self->asyncio = jg_asyncio_new (self->plan, &aio, self->trace, self->recorder, self->sync,
                                       g_ptr_array_index (self->interpreters, 0), &self->io, self->cancellable);
     }

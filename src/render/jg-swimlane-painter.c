@@ -222,6 +222,7 @@ typedef struct
   double          scroll;
   JgSwimlaneView  view;
   JgSwimlaneTheme theme;
+  guint64         horizon;
 } LayerKey;
 
 struct _JgSwimlanePainter
@@ -243,6 +244,7 @@ struct _JgSwimlanePainter
   double           hover_x;
   double           hover_y;
   gboolean         prefer_vector;
+  guint64          horizon;     /* a replay's play head: nothing later is drawn */
 
   /* The cached column layer and what was learnt drawing it. */
   cairo_surface_t *raster;
@@ -991,6 +993,9 @@ collect_label (const JgLodItem *item,
   LabelCollect *collect = user_data;
   Label label = { collect->kind, collect->lane, *item };
 
+  if (item->start >= collect->self->horizon)
+    return TRUE;
+
   /* A lane full of labels is noise: keep what fits. Never stop the walk: it
    * is also filling the columns. */
   if (collect->n_labels++ < 64)
@@ -1018,6 +1023,13 @@ draw_lane_columns (JgSwimlanePainter *self,
   jg_lod_column_edges (self->t0, self->t1, n, self->edges);
   for (guint c = 0; c <= n; c++)
     self->edges[c] = jg_lod_snap_edge (self->edges[c], grain, self->t0, self->t1, n);
+  /* A replay shows nothing that happened after its play head (hand-offs too,
+   * which are found from these columns). */
+  for (guint c = 0; c < n; c++)
+    {
+      if (self->edges[c] >= self->horizon)
+        memset (&self->columns[c], 0, sizeof self->columns[c]);
+    }
 
   if (kind == JG_LOD_LANE_TASK || kind == JG_LOD_LANE_WORKER)
     cells_for_states (self->columns, self->edges, n, h, min_h, self->cells);
@@ -1060,7 +1072,7 @@ draw_counters (JgSwimlanePainter *self,
                int                y,
                int                h)
 {
-  guint64 horizon = jg_lod_get_horizon (self->lod);
+  guint64 horizon = MIN (jg_lod_get_horizon (self->lod), self->horizon);
   double top = 1;
   guint end = n;
 
@@ -1182,6 +1194,11 @@ draw_layer (JgSwimlanePainter *self,
       g_array_set_size (self->drops, first + n);
       jg_lod_query_drop_requests (self->lod, g, self->t0, self->t1, n,
                                   &g_array_index (self->drops, guint32, first));
+      for (guint c = 0; c < n; c++)
+        {
+          if (self->edges[c] >= self->horizon)
+            g_array_index (self->drops, guint32, first + c) = 0;
+        }
     }
 
   layer->clip_y0 = lanes_top;
@@ -2113,7 +2130,8 @@ layer_key_equal (const LayerKey *a,
       && a->t0 == b->t0 && a->t1 == b->t1
       && a->width == b->width && a->height == b->height
       && a->scale == b->scale && a->scroll == b->scroll
-      && a->view == b->view && a->theme == b->theme;
+      && a->view == b->view && a->theme == b->theme
+      && a->horizon == b->horizon;
 }
 
 void
@@ -2160,7 +2178,8 @@ jg_swimlane_painter_draw (JgSwimlanePainter *self,
   cairo_fill (cr);
 
   key = (LayerKey) { TRUE, self->lod, self->lod != NULL ? jg_lod_get_generation (self->lod) : 0,
-                     self->t0, self->t1, dw, dh, scale, self->scroll, self->view, self->theme };
+                     self->t0, self->t1, dw, dh, scale, self->scroll, self->view, self->theme,
+                     self->horizon };
 
   if (dw > 0 && dh > 0)
     {
@@ -2683,6 +2702,23 @@ jg_swimlane_painter_set_prefer_vector (JgSwimlanePainter *self,
   self->prefer_vector = !!prefer_vector;
 }
 
+void
+jg_swimlane_painter_set_horizon (JgSwimlanePainter *self,
+                                 guint64            horizon)
+{
+  g_return_if_fail (JG_IS_SWIMLANE_PAINTER (self));
+
+  self->horizon = horizon;
+}
+
+guint64
+jg_swimlane_painter_get_horizon (JgSwimlanePainter *self)
+{
+  g_return_val_if_fail (JG_IS_SWIMLANE_PAINTER (self), G_MAXUINT64);
+
+  return self->horizon;
+}
+
 static void
 jg_swimlane_painter_finalize (GObject *object)
 {
@@ -2792,6 +2828,7 @@ jg_swimlane_painter_init (JgSwimlanePainter *self)
   self->selected_task = JG_LANE_NONE;
   self->scale_factor = 1;
   self->t1 = 1;
+  self->horizon = G_MAXUINT64;
   self->labels = g_array_new (FALSE, FALSE, sizeof (Label));
   self->handoffs = g_array_new (FALSE, FALSE, sizeof (Handoff));
   self->drops = g_array_new (FALSE, FALSE, sizeof (guint32));

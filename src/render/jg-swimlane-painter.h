@@ -131,6 +131,12 @@ void               jg_swimlane_painter_clear_hover       (JgSwimlanePainter *sel
 void               jg_swimlane_painter_set_prefer_vector (JgSwimlanePainter *self,
                                                           gboolean           prefer_vector);
 
+/* A replay's play head: lanes, counters and marks stop at @horizon (ns since
+ * the trace's start); G_MAXUINT64, the default, draws everything. */
+void               jg_swimlane_painter_set_horizon       (JgSwimlanePainter *self,
+                                                          guint64            horizon);
+guint64            jg_swimlane_painter_get_horizon       (JgSwimlanePainter *self);
+
 /* Draws at the origin of @cr's user space, within the size set. */
 void               jg_swimlane_painter_draw              (JgSwimlanePainter *self,
                                                           cairo_t           *cr);

@@ -1,67 +1,15 @@
 /* test-cli-export.c: `juggler-cli export` and `juggler-cli import` as a user
- * runs them: a real process, real files, stdout, stderr and exit status. */
+ * runs them: a real process, real files, stdout, stderr and exit status.
+ * Pictures are checked as files here; their pixels in test-picture. */
 #include <glib/gstdio.h>
 #include <string.h>
 
 #include "jg-chrome-trace.h"
+#include "jg-cli-test.h"
 #include "jg-metrics.h"
 #include "jg-trace-file.h"
 
 static char *tmp_dir;
-
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_free (result->out);
-  g_free (result->err);
-}
-
-static Result
-run_cli (const char *first,
-         ...)
-{
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GError) error = NULL;
-  Result result = { 0 };
-  const char *cli = g_getenv ("JUGGLER_CLI");
-  va_list ap;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (args, (char *) cli);
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &result.out, &result.err, &error);
-  g_assert_no_error (error);
-  result.status = g_subprocess_get_exit_status (process);
-  return result;
-}
-
-static JsonObject *
-parse_object (const char *text)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-
-  json_parser_load_from_data (parser, text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
 
 static char *
 tmp_path (const char *name)
@@ -160,24 +108,24 @@ test_export_import (void)
   g_autoptr (JgTrace) original = NULL;
   g_autoptr (JgTrace) back = NULL;
   JgMetrics a, b;
-  Result r = run_cli ("export", trace_path, "--format", "chrome", "-o", json_path, NULL);
+  JgCliResult r = jg_cli_test_run ("export", trace_path, "--format", "chrome", "-o", json_path, NULL);
 
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.err, ==, "");
   g_assert_nonnull (strstr (r.out, "convoy.json"));
   g_assert_nonnull (strstr (r.out, "ui.perfetto.dev"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   g_assert_true (g_file_get_contents (json_path, &text, NULL, NULL));
   g_assert_true (g_str_has_prefix (text, "{\"traceEvents\":["));
   g_assert_nonnull (strstr (text, "\"name\":\"GIL hand-off\""));
 
-  r = run_cli ("import", json_path, "-o", back_path, NULL);
+  r = jg_cli_test_run ("import", json_path, "-o", back_path, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_cmpstr (r.err, ==, "");
   g_assert_nonnull (strstr (r.out, "a Juggler export read back exactly, 2 tasks"));
   g_assert_nonnull (strstr (r.out, "Nothing was dropped."));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   original = load (trace_path);
   back = load (back_path);
@@ -200,60 +148,242 @@ test_export_json_and_inferred_format (void)
   g_autofree char *trace_path = write_trace ("inferred.juggler");
   g_autofree char *json_path = tmp_path ("inferred.json");
   g_autoptr (JsonObject) object = NULL;
-  Result r = run_cli ("export", "--json", trace_path, "-o", json_path, NULL);
+  JgCliResult r = jg_cli_test_run ("export", "--json", trace_path, "-o", json_path, NULL);
 
   g_assert_cmpint (r.status, ==, 0);
-  object = parse_object (r.out);
+  object = jg_cli_test_parse_object (r.out);
   g_assert_cmpstr (json_object_get_string_member (object, "format"), ==, "chrome");
   g_assert_cmpint (json_object_get_int_member (object, "tasks"), ==, 2);
   g_assert_cmpint (json_object_get_int_member (object, "events"), ==, 22);
   g_assert_cmpint (json_object_get_int_member (object, "bytes"), >, 1000);
   g_assert_true (g_file_test (json_path, G_FILE_TEST_IS_REGULAR));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
-/* Formats that are not built yet, or not formats at all, say so clearly. */
+/* Not formats at all say so clearly, and list the ones there are. */
 static void
 test_export_bad_formats (void)
 {
   g_autofree char *trace_path = write_trace ("formats.juggler");
-  g_autofree char *png = tmp_path ("picture.png");
   g_autofree char *bmp = tmp_path ("picture.bmp");
-  Result r = run_cli ("export", trace_path, "--format", "png", "-o", png, NULL);
+  JgCliResult r = jg_cli_test_run ("export", trace_path, "--format", "bmp", "-o", bmp, NULL);
 
   g_assert_cmpint (r.status, !=, 0);
   g_assert_cmpstr (r.out, ==, "");
-  g_assert_nonnull (strstr (r.err, "--format png"));
-  g_assert_nonnull (strstr (r.err, "not available yet"));
-  g_assert_nonnull (strstr (r.err, "chrome"));
-  g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
-  result_clear (&r);
-
-  r = run_cli ("export", trace_path, "-o", png, NULL);
-  g_assert_cmpint (r.status, !=, 0);
-  g_assert_nonnull (strstr (r.err, "--format png"));
-  result_clear (&r);
-
-  r = run_cli ("export", trace_path, "--format", "bmp", "-o", bmp, NULL);
-  g_assert_cmpint (r.status, !=, 0);
   g_assert_nonnull (strstr (r.err, "unknown format “bmp”"));
-  result_clear (&r);
+  g_assert_nonnull (strstr (r.err, "chrome, png, svg, pdf"));
+  g_assert_false (g_file_test (bmp, G_FILE_TEST_EXISTS));
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("export", trace_path, "-o", bmp, NULL);
+  r = jg_cli_test_run ("export", trace_path, "-o", bmp, NULL);
   g_assert_cmpint (r.status, !=, 0);
   g_assert_nonnull (strstr (r.err, "give --format"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("export", trace_path, "--format", "chrome", NULL);
+  r = jg_cli_test_run ("export", trace_path, "--format", "chrome", NULL);
   g_assert_cmpint (r.status, !=, 0);
   g_assert_nonnull (strstr (r.err, "-o OUT"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("export", "--help", NULL);
+  r = jg_cli_test_run ("export", "--help", NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "--format"));
-  g_assert_nonnull (strstr (r.out, "Formats: chrome."));
-  result_clear (&r);
+  g_assert_nonnull (strstr (r.out, "Formats: chrome, png, svg, pdf."));
+  g_assert_nonnull (strstr (r.out, "--theme"));
+  jg_cli_result_clear (&r);
+}
+
+static char *
+read_file (const char *path,
+           gsize      *length)
+{
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, length, NULL));
+  return contents;
+}
+
+/* A PNG's size, from its header. */
+static void
+png_size (const char *path,
+          guint      *width,
+          guint      *height)
+{
+  gsize length;
+  g_autofree guint8 *data = (guint8 *) read_file (path, &length);
+
+  g_assert_cmpuint (length, >, 24);
+  g_assert_cmpmem (data, 8, "\x89PNG\r\n\x1a\n", 8);
+  g_assert_cmpmem (data + 12, 4, "IHDR", 4);
+  *width = (guint) data[16] << 24 | (guint) data[17] << 16 | (guint) data[18] << 8 | data[19];
+  *height = (guint) data[20] << 24 | (guint) data[21] << 16 | (guint) data[22] << 8 | data[23];
+}
+
+/* Each picture format writes its file, by --format or by the extension, with
+ * the options it was given. */
+static void
+test_export_pictures (void)
+{
+  g_autofree char *trace_path = write_trace ("pictures.juggler");
+  g_autofree char *png = tmp_path ("slide.png");
+  g_autofree char *svg = tmp_path ("slide.svg");
+  g_autofree char *pdf = tmp_path ("slide.pdf");
+  g_autofree char *named = tmp_path ("named-by-format");
+  g_autofree char *text = NULL;
+  g_autoptr (JsonObject) object = NULL;
+  gsize length;
+  guint width, height;
+  JgCliResult r = jg_cli_test_run ("export", trace_path, "-o", png, NULL);
+
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_nonnull (strstr (r.out, "a PNG picture of the trace, 2 tasks, 22 events"));
+  g_assert_nonnull (strstr (r.out, "1600 × "));
+  png_size (png, &width, &height);
+  g_assert_cmpuint (width, ==, 1600);
+  g_assert_cmpuint (height, >, 200);
+  jg_cli_result_clear (&r);
+
+  r = jg_cli_test_run ("export", trace_path, "-o", png, "--view", "cores", "--theme", "projector",
+               "--from", "0.001", "--to", "0.011", "--width", "800", "--height", "600", "--scale", "2", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "1600 × 1200 pixels"));
+  png_size (png, &width, &height);
+  g_assert_cmpuint (width, ==, 1600);
+  g_assert_cmpuint (height, ==, 1200);
+  jg_cli_result_clear (&r);
+
+  r = jg_cli_test_run ("export", "--json", trace_path, "-o", svg, "--view", "workers", "--theme", "dark",
+               "--width", "1024", "--height", "576", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  object = jg_cli_test_parse_object (r.out);
+  g_assert_cmpstr (json_object_get_string_member (object, "format"), ==, "svg");
+  g_assert_cmpfloat (json_object_get_double_member (object, "width"), ==, 1024);
+  g_assert_cmpfloat (json_object_get_double_member (object, "height"), ==, 576);
+  g_assert_cmpint (json_object_get_int_member (object, "bytes"), >, 1000);
+  text = read_file (svg, &length);
+  g_assert_true (g_str_has_prefix (text, "<?xml"));
+  g_assert_nonnull (strstr (text, "<svg"));
+  g_assert_nonnull (strstr (text, "width=\"1024pt\" height=\"576pt\""));
+  g_clear_pointer (&text, g_free);
+  jg_cli_result_clear (&r);
+
+  r = jg_cli_test_run ("export", trace_path, "-o", pdf, "--from", "0.005", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "a PDF picture of the trace"));
+  g_assert_nonnull (strstr (r.out, "points"));
+  text = read_file (pdf, &length);
+  g_assert_true (g_str_has_prefix (text, "%PDF-"));
+  g_clear_pointer (&text, g_free);
+  jg_cli_result_clear (&r);
+
+  /* --format wins over the name. */
+  r = jg_cli_test_run ("export", trace_path, "--format", "pdf", "-o", named, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  text = read_file (named, &length);
+  g_assert_true (g_str_has_prefix (text, "%PDF-"));
+  jg_cli_result_clear (&r);
+}
+
+/* Files in @dir whose name holds @part: temporary files included. */
+static guint
+count_named (const char *dir_path,
+             const char *part)
+{
+  g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    n += strstr (name, part) != NULL;
+  return n;
+}
+
+/* Each mistake gets a message saying what is wrong, a failure status, and no
+ * file, not even a temporary one. */
+static void
+test_export_picture_errors (void)
+{
+  g_autofree char *trace_path = write_trace ("picture-errors.juggler");
+  g_autofree char *png = tmp_path ("never.png");
+  g_autofree char *json = tmp_path ("never.json");
+  g_autofree char *svg = tmp_path ("never.svg");
+  g_autofree char *missing = tmp_path ("no-such-folder/out.png");
+  const struct
+  {
+    const char *args[6];
+    const char *message;
+  } cases[] = {
+    { { "--from", "0.008", "--to", "0.004" }, "--from/--to: the window must start before it ends" },
+    { { "--from", "0.005", "--to", "0.005" }, "must start before it ends" },
+    { { "--to", "20" }, "the window ends at 20.000 s, but the trace lasts 0.012 s" },
+    { { "--from", "0.5" }, "the window starts at 0.500 s, but the trace lasts 0.012 s" },
+    { { "--from", "-1" }, "not negative" },
+    { { "--from", "soon" }, "--from “soon” is not a number" },
+    { { "--view", "lanes" }, "unknown view “lanes”; one of: tasks, workers, cores" },
+    { { "--theme", "neon" }, "unknown theme “neon”; one of: light, dark, projector" },
+    { { "--width", "10" }, "the width must be between 320 and 16384" },
+    { { "--width", "0" }, "the width must be between" },
+    { { "--height", "99999" }, "the height must be between 200 and 16384" },
+    { { "--scale", "9" }, "the scale must be between 1 and 4" },
+    { { "--width", "16000", "--scale", "4" }, "too large" },
+  };
+  JgCliResult r;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GPtrArray) args = g_ptr_array_new ();
+      g_autoptr (GSubprocess) process = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_ptr_array_add (args, (char *) g_getenv ("JUGGLER_CLI"));
+      g_ptr_array_add (args, (char *) "export");
+      g_ptr_array_add (args, trace_path);
+      g_ptr_array_add (args, (char *) "-o");
+      g_ptr_array_add (args, png);
+      for (guint a = 0; a < G_N_ELEMENTS (cases[i].args) && cases[i].args[a] != NULL; a++)
+        g_ptr_array_add (args, (char *) cases[i].args[a]);
+      g_ptr_array_add (args, NULL);
+      process = g_subprocess_newv ((const char * const *) args->pdata,
+                                   G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+      g_assert_no_error (error);
+      if (strstr (err, cases[i].message) == NULL)
+        g_error ("case %u: “%s” not in “%s”", i, cases[i].message, err);
+      g_assert_cmpint (g_subprocess_get_exit_status (process), !=, 0);
+      g_assert_cmpstr (out, ==, "");
+      g_assert_true (g_str_has_prefix (err, "juggler-cli export: "));
+      g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+      g_assert_cmpuint (count_named (tmp_dir, "never"), ==, 0);
+    }
+
+  /* Picture options are not for Chrome traces, nor --scale for vectors. */
+  r = jg_cli_test_run ("export", trace_path, "-o", json, "--view", "cores", NULL);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_nonnull (strstr (r.err, "--view is for pictures (png, svg, pdf), not --format chrome"));
+  g_assert_false (g_file_test (json, G_FILE_TEST_EXISTS));
+  jg_cli_result_clear (&r);
+
+  r = jg_cli_test_run ("export", trace_path, "-o", svg, "--scale", "2", NULL);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_nonnull (strstr (r.err, "--scale is for PNG pictures"));
+  g_assert_false (g_file_test (svg, G_FILE_TEST_EXISTS));
+  jg_cli_result_clear (&r);
+
+  /* Unwritable: a folder that does not exist, a folder in the way. */
+  r = jg_cli_test_run ("export", trace_path, "-o", missing, NULL);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_nonnull (strstr (r.err, "no-such-folder"));
+  g_assert_cmpuint (count_named (tmp_dir, "no-such-folder"), ==, 0);
+  jg_cli_result_clear (&r);
+
+  r = jg_cli_test_run ("export", trace_path, "--format", "png", "-o", tmp_dir, NULL);
+  g_assert_cmpint (r.status, !=, 0);
+  g_assert_nonnull (strstr (r.err, "it is a folder"));
+  jg_cli_result_clear (&r);
 }
 
 /* Failures leave nothing behind. */
@@ -265,19 +395,19 @@ test_export_failures (void)
   g_autofree char *out = g_build_filename (missing_dir, "out.json", NULL);
   g_autofree char *missing_trace = tmp_path ("missing.juggler");
   g_autofree char *json_path = tmp_path ("never.json");
-  Result r = run_cli ("export", trace_path, "--format", "chrome", "-o", out, NULL);
+  JgCliResult r = jg_cli_test_run ("export", trace_path, "--format", "chrome", "-o", out, NULL);
 
   g_assert_cmpint (r.status, !=, 0);
   g_assert_nonnull (strstr (r.err, "juggler-cli export:"));
   g_assert_nonnull (strstr (r.err, "no-such-dir"));
   g_assert_false (g_file_test (missing_dir, G_FILE_TEST_EXISTS));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("export", missing_trace, "-o", json_path, NULL);
+  r = jg_cli_test_run ("export", missing_trace, "-o", json_path, NULL);
   g_assert_cmpint (r.status, !=, 0);
   g_assert_nonnull (strstr (r.err, "missing.juggler"));
   g_assert_false (g_file_test (json_path, G_FILE_TEST_EXISTS));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 /* Another tool's trace: its slices become tasks, and the report says what
@@ -301,24 +431,24 @@ test_import_report (void)
     "{\"ph\": \"e\", \"pid\": 7, \"tid\": 7, \"ts\": 9, \"id\": 1, \"cat\": \"a\", \"name\": \"coro\"},"
     "{\"ph\": \"n\", \"pid\": 7, \"tid\": 7, \"ts\": 5, \"id\": 1, \"cat\": \"a\", \"name\": \"step\"}"
     "]}";
-  Result r;
+  JgCliResult r;
 
   g_assert_true (g_file_set_contents (in, text, -1, NULL));
-  r = run_cli ("import", in, "-o", out, NULL);
+  r = jg_cli_test_run ("import", in, "-o", out, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "2 tasks from top-level slices, on 2 workers (one per thread)"));
   g_assert_nonnull (strstr (r.out, "3 async events (ph b, e, n, S, T, p, F) were not imported"));
   g_assert_nonnull (strstr (r.out, "1 nested slice (a sub-call) was folded into its task"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
   trace = load (out);
   g_assert_cmpuint (jg_trace_get_n_tasks (trace), ==, 2);
   g_assert_cmpstr (jg_trace_get_task_name (trace, 0), ==, "main");
   g_assert_cmpstr (jg_trace_get_worker_name (trace, 0), ==, "MainThread");
 
-  r = run_cli ("import", "--json", in, "-o", out, NULL);
+  r = jg_cli_test_run ("import", "--json", in, "-o", out, NULL);
   g_assert_cmpint (r.status, ==, 0);
-  object = parse_object (r.out);
+  object = jg_cli_test_parse_object (r.out);
   g_assert_false (json_object_get_boolean_member (object, "juggler_export"));
   g_assert_cmpint (json_object_get_int_member (object, "events_read"), ==, 7);
   g_assert_cmpint (json_object_get_int_member (object, "unmapped"), ==, 3);
@@ -335,7 +465,7 @@ test_import_report (void)
         }
     }
   g_assert_true (found);
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 static void
@@ -343,21 +473,21 @@ test_import_bad_file (void)
 {
   g_autofree char *in = tmp_path ("bad.json");
   g_autofree char *out = tmp_path ("bad.juggler");
-  Result r;
+  JgCliResult r;
 
   g_assert_true (g_file_set_contents (in, "{\"traceEvents\": [{\"ph\": \"X\", \"ts\": 0, \"dur\": 1}, {\"ts\": 3}]}",
                                       -1, NULL));
-  r = run_cli ("import", in, "-o", out, NULL);
+  r = jg_cli_test_run ("import", in, "-o", out, NULL);
   g_assert_cmpint (r.status, !=, 0);
   g_assert_cmpstr (r.out, ==, "");
   g_assert_nonnull (strstr (r.err, "juggler-cli import: bad.json: traceEvents[1]: no \"ph\""));
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 
-  r = run_cli ("import", in, NULL);
+  r = jg_cli_test_run ("import", in, NULL);
   g_assert_cmpint (r.status, !=, 0);
   g_assert_nonnull (strstr (r.err, "-o OUT.juggler"));
-  result_clear (&r);
+  jg_cli_result_clear (&r);
 }
 
 int
@@ -373,6 +503,8 @@ main (int   argc,
   g_test_add_func ("/cli/export/export-import", test_export_import);
   g_test_add_func ("/cli/export/json-and-inferred-format", test_export_json_and_inferred_format);
   g_test_add_func ("/cli/export/bad-formats", test_export_bad_formats);
+  g_test_add_func ("/cli/export/pictures", test_export_pictures);
+  g_test_add_func ("/cli/export/picture-errors", test_export_picture_errors);
   g_test_add_func ("/cli/export/failures", test_export_failures);
   g_test_add_func ("/cli/import/report", test_import_report);
   g_test_add_func ("/cli/import/bad-file", test_import_bad_file);

@@ -1,6 +1,7 @@
 /* test-processes.c: the processes model on real juggler-worker processes —
  * parallel CPU work, start methods, pickled transfers through pipes, a worker
- * killed mid-run, a stop, and never a process left behind. Assertions are
+ * killed mid-run, a stop, and never a process left behind; and the same pool
+ * serving the asyncio loop's run_in_executor (the hybrid model). Assertions are
  * orderings and ratios with generous margins (two busy cores, sometimes a
  * sanitizer). */
 #include <errno.h>
@@ -779,6 +780,333 @@ test_threads_skip_transfers (void)
   g_assert_cmpint (status, ==, JG_END_OK);
 }
 
+
+/* The asyncio and hybrid models with their ProcessPoolExecutor. */
+
+static JgScenarioPlan *
+plan_from_json (const char *json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JgScenario) scenario = jg_scenario_load_data (json, -1, "test.json", &error);
+  g_autoptr (JsonObject) values = json_object_new ();
+  JgScenarioPlan *plan;
+
+  g_assert_no_error (error);
+  plan = jg_scenario_instantiate (scenario, values, &error);
+  g_assert_no_error (error);
+  return plan;
+}
+
+static JgRun *
+start_async (const JgScenarioPlan *plan,
+             JgModel               model,
+             JgHybridExecutor      executor)
+{
+  g_autoptr (GError) error = NULL;
+  JgRunOptions options;
+  JgRun *run;
+
+  jg_run_options_init (&options);
+  options.model = model;
+  options.hybrid_executor = executor;
+  options.start_method = JG_START_FORK;
+  run = jg_run_new (plan, &options);
+  g_assert_true (jg_run_start (run, &error));
+  g_assert_no_error (error);
+  return run;
+}
+
+static JgRun *
+run_async (const JgScenarioPlan *plan,
+           JgModel               model,
+           JgHybridExecutor      executor)
+{
+  JgRun *run = start_async (plan, model, executor);
+
+  jg_run_wait (run);
+  g_assert_true (jg_run_is_finished (run));
+  return run;
+}
+
+static double
+loop_lag_max_ms (JgRun *run)
+{
+  JsonObject *results = jg_trace_get_results (jg_run_get_trace (run));
+
+  return json_object_get_double_member (json_object_get_object_member (results, "loop_lag_ms"), "max");
+}
+
+static const char *
+executor_kind (JgRun *run)
+{
+  JsonObject *results = jg_trace_get_results (jg_run_get_trace (run));
+
+  return json_object_get_string_member (json_object_get_object_member (results, "asyncio"), "executor");
+}
+
+/* Distinct pids of the processes that ran jobs (plan tasks or coroutines'
+ * sub-tasks, not start-ups): never this test's own. */
+static guint
+count_job_pids (JgTrace *trace,
+                guint32  n_plan_tasks)
+{
+  g_autoptr (GHashTable) pids = g_hash_table_new (NULL, NULL);
+
+  for (guint64 i = 0; i < jg_trace_get_n_events (trace); i++)
+    {
+      const JgEvent *e = jg_trace_get_event (trace, i);
+      JgWorkerLane lane = jg_trace_get_worker (trace, e->worker);
+
+      if (lane.kind != JG_WORKER_PROCESS || e->kind != JG_EVENT_RUN)
+        continue;
+      g_assert_cmpint (lane.pid, !=, getpid ());
+      /* Not a start-up: a job's lane, a plan task or a coroutine's sub-task. */
+      if (e->task < n_plan_tasks || jg_trace_get_task (trace, e->task).parent < n_plan_tasks)
+        g_hash_table_add (pids, GINT_TO_POINTER (lane.pid));
+    }
+  return g_hash_table_size (pids);
+}
+
+static gboolean
+has_note (JgRun *run)
+{
+  g_autoptr (JsonArray) marks = jg_run_dup_marks (run);
+
+  for (guint i = 0; i < json_array_get_length (marks); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (marks, i), "kind"), "note") == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The built-in's run_in_executor (executor: processes), under asyncio and
+ * hybrid: the computing runs in worker processes, its events reach the trace
+ * while the run goes on, and no process is left. */
+static void
+test_hybrid_builtin (void)
+{
+  static const JgModel models[] = { JG_MODEL_ASYNCIO, JG_MODEL_HYBRID };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JgScenario) scenario = jg_scenario_find_builtin ("async-io-process-pool", &error);
+  g_autoptr (JsonObject) values = json_object_new ();
+  g_autoptr (JgScenarioPlan) plan = NULL;
+
+  g_assert_no_error (error);
+  json_object_set_string_member (values, "tasks", "4");
+  json_object_set_string_member (values, "download", "50");
+  json_object_set_string_member (values, "compute", "300");
+  plan = jg_scenario_instantiate (scenario, values, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    {
+      g_autoptr (JgRun) run = start_async (plan, models[i], JG_HYBRID_PROCESSES);
+      JgTrace *trace = jg_run_get_trace (run);
+      guint32 task;
+      GPid pid;
+      guint pids;
+
+      /* Live: a worker's computing is in the trace before the run ends. */
+      g_assert_true (find_running_worker (run, plan->n_tasks, &task, &pid));
+      g_assert_false (jg_run_is_finished (run));
+      g_assert_cmpint (pid, !=, getpid ());
+      g_assert_cmpint (jg_run_wait (run), ==, JG_RUN_COMPLETED);
+
+      pids = count_job_pids (trace, plan->n_tasks);
+      g_test_message ("%s: %.0f ms, computing on %u worker processes, loop lag max %.1f ms",
+                      jg_model_name (models[i]), test_run_wall_ms (run), pids, loop_lag_max_ms (run));
+      g_assert_cmpuint (pids, >=, 2);
+      g_assert_cmpstr (executor_kind (run), ==, "processes");
+      g_assert_cmpstr (jg_trace_get_run_info (trace)->start_method, ==, "fork");
+      g_assert_false (has_note (run));
+      for (guint32 t = 0; t < plan->n_tasks; t++)
+        {
+          JgEndStatus status = JG_END_N_STATUSES;
+
+          g_assert_true (test_task_ended (trace, t, NULL, &status));
+          g_assert_cmpint (status, ==, JG_END_OK);
+        }
+      assert_consistent (run);
+      assert_no_process_left (trace);
+    }
+}
+
+/* Two coroutines offload 400 ms of computing each at once (bare cpu steps
+ * under hybrid --executor processes): on two cores they overlap, while the
+ * loop keeps serving a ticker's timers. */
+static void
+test_hybrid_parallel (void)
+{
+  const char *json =
+    "{ \"title\": \"hybrid\", \"tasks\": ["
+    "  { \"name\": \"Worker {i}\", \"count\": 2, \"steps\": [ { \"op\": \"io\", \"ms\": 10 }, { \"op\": \"cpu\", \"ms\": 400 } ] },"
+    "  { \"name\": \"Ticker\", \"steps\": [ { \"op\": \"repeat\", \"times\": 30, \"steps\": [ { \"op\": \"io\", \"ms\": 10 } ] } ] } ] }";
+  g_autoptr (JgScenarioPlan) plan = plan_from_json (json);
+  g_autoptr (JgRun) processes = NULL;
+  g_autoptr (JgRun) threads = NULL;
+  double sum_ms = 2 * 400, lag = 0;
+  JgMetrics pm = { 0 }, tm = { 0 };
+  guint pids = 0;
+
+  if (g_get_num_processors () < 2)
+    {
+      g_test_skip ("needs two cores");
+      return;
+    }
+
+  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+    {
+      g_clear_object (&processes);
+      g_clear_object (&threads);
+      processes = run_async (plan, JG_MODEL_HYBRID, JG_HYBRID_PROCESSES);
+      threads = run_async (plan, JG_MODEL_HYBRID, JG_HYBRID_THREADS);
+      test_run_metrics (processes, &pm);
+      test_run_metrics (threads, &tm);
+      lag = loop_lag_max_ms (processes);
+      pids = count_job_pids (jg_run_get_trace (processes), plan->n_tasks);
+      g_test_message ("computing %.0f ms in all; hybrid on processes %.1f ms (parallelism %.2f, %u pids, "
+                      "loop lag max %.1f ms); hybrid on threads %.1f ms (parallelism %.2f, loop lag max %.1f ms)",
+                      sum_ms, test_run_wall_ms (processes), pm.parallelism, pids, lag,
+                      test_run_wall_ms (threads), tm.parallelism, loop_lag_max_ms (threads));
+      if (pm.parallelism > 1.3 && test_run_wall_ms (processes) < 0.8 * sum_ms && lag < 50)
+        break;
+      test_back_off (attempt);
+    }
+  if (pm.parallelism <= 1.3 || test_run_wall_ms (processes) >= 0.8 * sum_ms || lag >= 50)
+    {
+      double machine = test_machine_parallelism ();
+
+      if (machine < 1.4)
+        {
+          g_test_skip_printf ("the machine is busy: two plain threads ran only %.2fx faster than one", machine);
+          return;
+        }
+    }
+
+  g_assert_cmpint (jg_run_get_status (processes), ==, JG_RUN_COMPLETED);
+  g_assert_cmpfloat (pm.parallelism, >, 1.3);
+  g_assert_cmpfloat (test_run_wall_ms (processes), <, 0.8 * sum_ms);
+  g_assert_cmpfloat (lag, <, 50);
+  g_assert_cmpuint (pm.tasks_failed, ==, 0);
+  g_assert_cmpuint (pids, >=, 2);
+  g_assert_cmpstr (executor_kind (processes), ==, "processes");
+  g_assert_cmpstr (executor_kind (threads), ==, "threads");
+  /* Under the one GIL the threads take turns. */
+  g_assert_cmpfloat (tm.parallelism, <, 1.25);
+  assert_consistent (processes);
+  assert_no_process_left (jg_run_get_trace (processes));
+}
+
+/* Waits for a worker process to run @task; its pid. */
+static GPid
+wait_for_job (JgRun   *run,
+              guint32  task)
+{
+  JgTrace *trace = jg_run_get_trace (run);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline && !jg_run_is_finished (run))
+    {
+      guint64 n = jg_trace_get_n_events (trace);
+
+      for (guint64 i = 0; i < n; i++)
+        {
+          const JgEvent *e = jg_trace_get_event (trace, i);
+          JgWorkerLane lane = jg_trace_get_worker (trace, e->worker);
+
+          if (e->kind == JG_EVENT_RUN && e->task == task && lane.kind == JG_WORKER_PROCESS)
+            return lane.pid;
+        }
+      g_usleep (2000);
+    }
+  g_error ("No worker process ran task %u", task);
+}
+
+static const char *hybrid_long_job =
+  "{ \"title\": \"killed\", \"tasks\": ["
+  "  { \"name\": \"Victim\", \"steps\": [ { \"op\": \"run_in_executor\", \"executor\": \"processes\", "
+  "      \"name\": \"Victim job\", \"steps\": [ { \"op\": \"cpu\", \"ms\": 3000 } ] } ] },"
+  "  { \"name\": \"Other\", \"steps\": [ { \"op\": \"io\", \"ms\": 100 }, { \"op\": \"run_in_executor\", "
+  "      \"executor\": \"processes\", \"name\": \"Other job\", \"steps\": [ { \"op\": \"cpu\", \"ms\": 100 } ] } ] } ] }";
+
+static guint32
+task_named (JgTrace    *trace,
+            const char *name)
+{
+  for (guint32 t = 0; t < jg_trace_get_n_tasks (trace); t++)
+    if (g_strcmp0 (jg_trace_get_task_name (trace, t), name) == 0)
+      return t;
+  g_error ("No task named “%s”", name);
+}
+
+/* A worker SIGKILLed under an offloaded job: the awaiting coroutine gets a
+ * BrokenProcessPool error, the other coroutine's job still runs, the run
+ * completes, and no process is left. */
+static void
+test_hybrid_worker_killed (void)
+{
+  g_autoptr (JgScenarioPlan) plan = plan_from_json (hybrid_long_job);
+  g_autoptr (JgRun) run = start_async (plan, JG_MODEL_ASYNCIO, JG_HYBRID_THREADS);
+  g_autoptr (JsonArray) marks = NULL;
+  JgTrace *trace = jg_run_get_trace (run);
+  guint32 job = task_named (trace, "Victim job");
+  GPid pid = wait_for_job (run, job);
+  JgEndStatus status = JG_END_N_STATUSES;
+  guint64 end_ts = 0;
+  gboolean crash = FALSE, broken = FALSE;
+  g_autoptr (GArray) ends = NULL;
+
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (jg_run_wait (run), ==, JG_RUN_COMPLETED);
+
+  ends = test_trace_events (trace, JG_EVENT_TASK_END, job);
+  g_assert_cmpuint (ends->len, ==, 1);
+  g_assert_cmpint (JG_END_ARG_STATUS (g_array_index (ends, JgEvent, 0).arg), ==, JG_END_CRASHED);
+  g_assert_cmpint (JG_END_ARG_DETAIL (g_array_index (ends, JgEvent, 0).arg), ==, SIGKILL);
+  g_assert_true (test_task_ended (trace, task_named (trace, "Victim"), &end_ts, &status));
+  g_assert_cmpint (status, ==, JG_END_ERROR);
+  /* Far sooner than the 3 s the job would take. */
+  g_assert_cmpuint (end_ts, <, 2500 * G_GUINT64_CONSTANT (1000000));
+  g_assert_true (test_task_ended (trace, task_named (trace, "Other"), NULL, &status));
+  g_assert_cmpint (status, ==, JG_END_OK);
+  g_assert_true (test_task_ended (trace, task_named (trace, "Other job"), NULL, &status));
+  g_assert_cmpint (status, ==, JG_END_OK);
+
+  marks = jg_run_dup_marks (run);
+  for (guint i = 0; i < json_array_get_length (marks); i++)
+    {
+      JsonObject *mark = json_array_get_object_element (marks, i);
+      const char *message = json_object_get_string_member_with_default (mark, "message", "");
+
+      crash |= g_strcmp0 (json_object_get_string_member (mark, "kind"), "crash") == 0
+               && json_object_get_int_member (mark, "pid") == pid;
+      broken |= g_strcmp0 (json_object_get_string_member (mark, "kind"), "error") == 0
+                && g_str_has_prefix (message, "BrokenProcessPool");
+    }
+  g_assert_true (crash);
+  g_assert_true (broken);
+  assert_consistent (run);
+  assert_no_process_left (trace);
+}
+
+/* A stop while a job runs in a worker: the worker is killed at once. */
+static void
+test_hybrid_stop (void)
+{
+  g_autoptr (JgScenarioPlan) plan = plan_from_json (hybrid_long_job);
+  g_autoptr (JgRun) run = start_async (plan, JG_MODEL_ASYNCIO, JG_HYBRID_THREADS);
+  JgTrace *trace = jg_run_get_trace (run);
+  gint64 stopped;
+
+  wait_for_job (run, task_named (trace, "Victim job"));
+  stopped = g_get_monotonic_time ();
+  jg_run_stop (run);
+  g_assert_cmpint (jg_run_wait (run), ==, JG_RUN_STOPPED);
+  g_test_message ("the stopped run ended %.1f ms after the stop", (g_get_monotonic_time () - stopped) / 1e3);
+  g_assert_cmpint (g_get_monotonic_time () - stopped, <, 2 * G_USEC_PER_SEC);
+  assert_consistent (run);
+  assert_no_process_left (trace);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -801,6 +1129,10 @@ main (int    argc,
   g_test_add_func ("/core/processes/worker-killed-forkserver", test_worker_killed_forkserver);
   g_test_add_func ("/core/processes/stop-fork", test_stop_fork);
   g_test_add_func ("/core/processes/stop-forkserver", test_stop_forkserver);
+  g_test_add_func ("/core/processes/hybrid-builtin", test_hybrid_builtin);
+  g_test_add_func ("/core/processes/hybrid-parallel", test_hybrid_parallel);
+  g_test_add_func ("/core/processes/hybrid-worker-killed", test_hybrid_worker_killed);
+  g_test_add_func ("/core/processes/hybrid-stop", test_hybrid_stop);
 
   status = g_test_run ();
   test_remove_tree (cache);

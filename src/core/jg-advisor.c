@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "jg-json-util.h"
 #include "jg-advisor.h"
 
 #define MAX_FILE_BYTES  (1024 * 1024)
@@ -87,16 +88,6 @@ struct _JgAdvisorWalk
 };
 
 /* Names */
-
-static const char *
-find_in (const char * const *names,
-         const char         *name)
-{
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_equal (names[i], name))
-      return names[i];
-  return NULL;
-}
 
 static int
 index_in (const char * const *names,
@@ -356,22 +347,6 @@ element_line (Loader    *ld,
 
 /* Errors: "FILE:LINE: PATH: message" */
 
-static char *
-join (const char *parent,
-      const char *member)
-{
-  if (parent == NULL || *parent == '\0')
-    return g_strdup (member);
-  return g_strconcat (parent, ".", member, NULL);
-}
-
-static char *
-element (const char *parent,
-         guint       index)
-{
-  return g_strdup_printf ("%s[%u]", parent, index);
-}
-
 static gboolean G_GNUC_PRINTF (5, 0)
 fail_at (Loader      *ld,
          GError     **error,
@@ -402,7 +377,7 @@ fail_member (Loader      *ld,
              const char  *format,
              ...)
 {
-  g_autofree char *full = member != NULL ? join (path, member) : g_strdup (path);
+  g_autofree char *full = member != NULL ? jg_json_path_member (path, member) : g_strdup (path);
   va_list args;
 
   va_start (args, format);
@@ -420,39 +395,13 @@ fail_element (Loader      *ld,
               const char  *format,
               ...)
 {
-  g_autofree char *full = element (path, index);
+  g_autofree char *full = jg_json_path_element (path, index);
   va_list args;
 
   va_start (args, format);
   fail_at (ld, error, element_line (ld, array, index), full, format, args);
   va_end (args);
   return FALSE;
-}
-
-static const char *
-describe (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      return "an object";
-    case JSON_NODE_ARRAY:
-      return "an array";
-    case JSON_NODE_NULL:
-      return "null";
-    case JSON_NODE_VALUE:
-    default:
-      break;
-    }
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_BOOLEAN:
-      return json_node_get_boolean (node) ? "true" : "false";
-    default:
-      return "a number";
-    }
 }
 
 /* Fields */
@@ -471,7 +420,7 @@ check_members (Loader             *ld,
     {
       const char *name = l->data;
 
-      if (name[0] != '_' && find_in (allowed, name) == NULL)
+      if (name[0] != '_' && jg_strv_find (allowed, name) == NULL)
         {
           g_autofree char *list = g_strjoinv (", ", (char **) allowed);
 
@@ -497,27 +446,6 @@ get_member (Loader      *ld,
   return TRUE;
 }
 
-static gboolean
-holds (JsonNode *node,
-       GType     type)
-{
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (type == G_TYPE_DOUBLE)
-    return json_node_get_value_type (node) == G_TYPE_DOUBLE
-        || json_node_get_value_type (node) == G_TYPE_INT64;
-  return json_node_get_value_type (node) == type;
-}
-
-static gboolean
-is_blank (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isspace (*p))
-      return FALSE;
-  return TRUE;
-}
-
 /* A string that is not empty. Leaves *out alone if it is optional and absent. */
 static gboolean
 get_string (Loader      *ld,
@@ -534,9 +462,9 @@ get_string (Loader      *ld,
     return FALSE;
   if (node == NULL)
     return TRUE;
-  if (!holds (node, G_TYPE_STRING))
-    return fail_member (ld, error, object, path, member, "expected a string, not %s", describe (node));
-  if (is_blank (json_node_get_string (node)))
+  if (!jg_json_holds (node, G_TYPE_STRING))
+    return fail_member (ld, error, object, path, member, "expected a string, not %s", jg_json_describe (node));
+  if (jg_str_is_blank (json_node_get_string (node)))
     return fail_member (ld, error, object, path, member, "must not be empty");
   *out = json_node_get_string (node);
   return TRUE;
@@ -580,7 +508,7 @@ get_name (Loader             *ld,
 
   if (!get_string (ld, object, path, member, fallback == NULL, &name, error))
     return FALSE;
-  if (find_in (names, name) == NULL)
+  if (jg_strv_find (names, name) == NULL)
     {
       g_autofree char *list = g_strjoinv (", ", (char **) names);
 
@@ -605,8 +533,8 @@ get_bool (Loader      *ld,
     return FALSE;
   if (node == NULL)
     return TRUE;
-  if (!holds (node, G_TYPE_BOOLEAN))
-    return fail_member (ld, error, object, path, member, "expected true or false, not %s", describe (node));
+  if (!jg_json_holds (node, G_TYPE_BOOLEAN))
+    return fail_member (ld, error, object, path, member, "expected true or false, not %s", jg_json_describe (node));
   *out = json_node_get_boolean (node);
   return TRUE;
 }
@@ -629,11 +557,11 @@ get_uint (Loader      *ld,
     return FALSE;
   if (node == NULL)
     return TRUE;
-  if (holds (node, G_TYPE_DOUBLE) && !holds (node, G_TYPE_INT64))
+  if (jg_json_holds (node, G_TYPE_DOUBLE) && !jg_json_holds (node, G_TYPE_INT64))
     return fail_member (ld, error, object, path, member, "expected a whole number, not %g",
                         json_node_get_double (node));
-  if (!holds (node, G_TYPE_INT64))
-    return fail_member (ld, error, object, path, member, "expected a whole number, not %s", describe (node));
+  if (!jg_json_holds (node, G_TYPE_INT64))
+    return fail_member (ld, error, object, path, member, "expected a whole number, not %s", jg_json_describe (node));
   value = json_node_get_int (node);
   if (value < (gint64) min || value > (gint64) max)
     return fail_member (ld, error, object, path, member, "%" G_GINT64_FORMAT " is out of range (%u to %u)",
@@ -655,9 +583,9 @@ get_ms (Loader      *ld,
 
   if (!get_member (ld, object, path, member, TRUE, &node, error))
     return FALSE;
-  if (!holds (node, G_TYPE_DOUBLE))
+  if (!jg_json_holds (node, G_TYPE_DOUBLE))
     return fail_member (ld, error, object, path, member, "expected a number of milliseconds, not %s",
-                        describe (node));
+                        jg_json_describe (node));
   value = json_node_get_double (node);
   if (!(value >= 0 && value <= MAX_STEP_MS))
     return fail_member (ld, error, object, path, member, "must be from 0 to %g ms", MAX_STEP_MS);
@@ -681,7 +609,7 @@ get_array (Loader      *ld,
   if (!get_member (ld, object, path, member, TRUE, &node, error))
     return FALSE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return fail_member (ld, error, object, path, member, "expected an array, not %s", describe (node));
+    return fail_member (ld, error, object, path, member, "expected an array, not %s", jg_json_describe (node));
   *out = json_node_get_array (node);
   length = json_array_get_length (*out);
   if (length < min_length)
@@ -706,7 +634,7 @@ get_object (Loader      *ld,
   if (!get_member (ld, object, path, member, TRUE, &node, error))
     return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail_member (ld, error, object, path, member, "expected an object, not %s", describe (node));
+    return fail_member (ld, error, object, path, member, "expected an object, not %s", jg_json_describe (node));
   *out = json_node_get_object (node);
   return TRUE;
 }
@@ -722,7 +650,7 @@ get_element_object (Loader      *ld,
   JsonNode *node = json_array_get_element (array, index);
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail_element (ld, error, array, path, index, "expected an object, not %s", describe (node));
+    return fail_element (ld, error, array, path, index, "expected an object, not %s", jg_json_describe (node));
   *out = json_node_get_object (node);
   return TRUE;
 }
@@ -736,7 +664,7 @@ get_texts (Loader      *ld,
            char      ***out,
            GError     **error)
 {
-  g_autofree char *array_path = join (path, member);
+  g_autofree char *array_path = jg_json_path_member (path, member);
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   JsonArray *array;
 
@@ -747,9 +675,9 @@ get_texts (Loader      *ld,
       JsonNode *node = json_array_get_element (array, i);
       g_autofree char *text = NULL;
 
-      if (!holds (node, G_TYPE_STRING))
-        return fail_element (ld, error, array, array_path, i, "expected a string, not %s", describe (node));
-      if (is_blank (json_node_get_string (node)))
+      if (!jg_json_holds (node, G_TYPE_STRING))
+        return fail_element (ld, error, array, array_path, i, "expected a string, not %s", jg_json_describe (node));
+      if (jg_str_is_blank (json_node_get_string (node)))
         return fail_element (ld, error, array, array_path, i, "must not be empty");
       text = translate (json_node_get_string (node));
       g_strv_builder_add (builder, text);
@@ -849,7 +777,7 @@ check_coverage (Loader            *ld,
                 JgAdvisorQuestion *question,
                 GError           **error)
 {
-  g_autofree char *options_path = join (path, "options");
+  g_autofree char *options_path = jg_json_path_member (path, "options");
 
   if (question->fact == JG_ADVISOR_FACT_TASKS)
     {
@@ -909,7 +837,7 @@ load_question (Loader      *ld,
 {
   static const char * const fields[] = { "id", "fact", "text", "help", "options", NULL };
   JgAdvisorQuestion *question = g_new0 (JgAdvisorQuestion, 1);
-  g_autofree char *options_path = join (path, "options");
+  g_autofree char *options_path = jg_json_path_member (path, "options");
   g_autofree char *fact = NULL;
   JsonArray *array;
 
@@ -930,7 +858,7 @@ load_question (Loader      *ld,
   question->options = g_new0 (JgAdvisorOption, question->n_options);
   for (guint i = 0; i < question->n_options; i++)
     {
-      g_autofree char *option_path = element (options_path, i);
+      g_autofree char *option_path = jg_json_path_element (options_path, i);
       JsonObject *option;
 
       if (!get_element_object (ld, array, options_path, i, &option, error)
@@ -988,7 +916,7 @@ load_show_me (Loader                  *ld,
   };
   static const char * const compare_fields[] = { "model", "interpreter", "executor", "workers", NULL };
   JgAdvisorShowMe *show_me = &rec->show_me;
-  g_autofree char *compare_path = join (path, "compare");
+  g_autofree char *compare_path = jg_json_path_member (path, "compare");
   g_autofree char *io_kind = NULL;
   JsonArray *array;
 
@@ -1013,7 +941,7 @@ load_show_me (Loader                  *ld,
   show_me->compare = g_new0 (JgAdvisorRunSpec, show_me->n_compare);
   for (guint i = 0; i < show_me->n_compare; i++)
     {
-      g_autofree char *entry_path = element (compare_path, i);
+      g_autofree char *entry_path = jg_json_path_element (compare_path, i);
       JsonObject *entry;
 
       if (!get_element_object (ld, array, compare_path, i, &entry, error)
@@ -1044,8 +972,8 @@ load_recommendation (Loader      *ld,
     "model", "interpreter", "executor", "title", "pitfalls", NULL
   };
   JgAdvisorRecommendation *rec = g_new0 (JgAdvisorRecommendation, 1);
-  g_autofree char *runner_up_path = join (path, "runner_up");
-  g_autofree char *show_me_path = join (path, "show_me");
+  g_autofree char *runner_up_path = jg_json_path_member (path, "runner_up");
+  g_autofree char *show_me_path = jg_json_path_member (path, "show_me");
   const char *api = NULL;
   JsonObject *runner_up, *show_me;
 
@@ -1263,7 +1191,7 @@ load_root (Loader      *ld,
 
   for (guint i = 0; i < json_array_get_length (questions); i++)
     {
-      g_autofree char *path = element ("questions", i);
+      g_autofree char *path = jg_json_path_element ("questions", i);
       JsonObject *object;
 
       if (!get_element_object (ld, questions, "questions", i, &object, error)
@@ -1272,7 +1200,7 @@ load_root (Loader      *ld,
     }
   for (guint i = 0; i < json_array_get_length (recommendations); i++)
     {
-      g_autofree char *path = element ("recommendations", i);
+      g_autofree char *path = jg_json_path_element ("recommendations", i);
       JsonObject *object;
 
       if (!get_element_object (ld, recommendations, "recommendations", i, &object, error)
@@ -1339,7 +1267,7 @@ jg_advisor_load_data (const char  *data,
     {
       g_set_error (error, JG_ADVISOR_ERROR, JG_ADVISOR_ERROR_INVALID,
                    "%s:1: a decision tree is one JSON object { … }, not %s",
-                   where, root == NULL ? "an empty file" : describe (root));
+                   where, root == NULL ? "an empty file" : jg_json_describe (root));
       return NULL;
     }
 

@@ -19,6 +19,7 @@
 
 #include "jg-gil.h"
 #include "jg-interpreter.h"
+#include "jg-json-util.h"
 #include "jg-lesson.h"
 #include "jg-scenario.h"
 #include "jg-trace-file.h"
@@ -123,16 +124,6 @@ jg_lesson_topic_title (JgLessonTopic topic)
     default:
       g_return_val_if_reached (NULL);
     }
-}
-
-static const char *
-find_in (const char * const *names,
-         const char         *name)
-{
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_equal (names[i], name))
-      return names[i];
-  return NULL;
 }
 
 static gboolean
@@ -562,62 +553,6 @@ fail (Loader      *ld,
 
 #define invalid(ld, error, path, ...) fail (ld, error, JG_LESSON_ERROR_INVALID, path, __VA_ARGS__)
 
-static char *
-join (const char *parent,
-      const char *member)
-{
-  if (parent == NULL || *parent == '\0')
-    return g_strdup (member);
-  return g_strconcat (parent, ".", member, NULL);
-}
-
-static const char *
-describe (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      return "an object";
-    case JSON_NODE_ARRAY:
-      return "an array";
-    case JSON_NODE_NULL:
-      return "null";
-    case JSON_NODE_VALUE:
-    default:
-      break;
-    }
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_BOOLEAN:
-      return json_node_get_boolean (node) ? "true" : "false";
-    default:
-      return "a number";
-    }
-}
-
-static gboolean
-holds (JsonNode *node,
-       GType     type)
-{
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (type == G_TYPE_DOUBLE)
-    return json_node_get_value_type (node) == G_TYPE_DOUBLE
-        || json_node_get_value_type (node) == G_TYPE_INT64;
-  return json_node_get_value_type (node) == type;
-}
-
-static gboolean
-is_blank (const char *text)
-{
-  for (const char *p = text; *p != '\0'; p++)
-    if (!g_ascii_isspace (*p))
-      return FALSE;
-  return TRUE;
-}
-
 /* Rejects members not in @allowed; names starting with "_" are comments. */
 static gboolean
 check_members (Loader             *ld,
@@ -632,9 +567,9 @@ check_members (Loader             *ld,
     {
       const char *name = l->data;
 
-      if (name[0] != '_' && find_in (allowed, name) == NULL)
+      if (name[0] != '_' && jg_strv_find (allowed, name) == NULL)
         {
-          g_autofree char *member = join (path, name);
+          g_autofree char *member = jg_json_path_member (path, name);
           g_autofree char *list = g_strjoinv (", ", (char **) allowed);
 
           return invalid (ld, error, member, "unknown field (expected one of: %s)", list);
@@ -654,7 +589,7 @@ get_string (Loader      *ld,
             GError     **error)
 {
   JsonNode *node = json_object_get_member (object, member);
-  g_autofree char *path = join (parent, member);
+  g_autofree char *path = jg_json_path_member (parent, member);
 
   *out = NULL;
   if (node == NULL)
@@ -663,9 +598,9 @@ get_string (Loader      *ld,
         return invalid (ld, error, path, "required field is missing");
       return TRUE;
     }
-  if (!holds (node, G_TYPE_STRING))
-    return invalid (ld, error, path, "expected a string, got %s", describe (node));
-  if (is_blank (json_node_get_string (node)))
+  if (!jg_json_holds (node, G_TYPE_STRING))
+    return invalid (ld, error, path, "expected a string, got %s", jg_json_describe (node));
+  if (jg_str_is_blank (json_node_get_string (node)))
     return invalid (ld, error, path, "must not be empty");
   *out = json_node_get_string (node);
   return TRUE;
@@ -682,9 +617,9 @@ get_name (Loader             *ld,
 {
   if (!get_string (ld, object, parent, member, FALSE, out, error))
     return FALSE;
-  if (*out != NULL && find_in (names, *out) == NULL)
+  if (*out != NULL && jg_strv_find (names, *out) == NULL)
     {
-      g_autofree char *path = join (parent, member);
+      g_autofree char *path = jg_json_path_member (parent, member);
       g_autofree char *list = g_strjoinv (", ", (char **) names);
 
       return invalid (ld, error, path, "“%s” is not one of: %s", *out, list);
@@ -704,13 +639,13 @@ get_number (Loader      *ld,
             GError     **error)
 {
   JsonNode *node = json_object_get_member (object, member);
-  g_autofree char *path = join (parent, member);
+  g_autofree char *path = jg_json_path_member (parent, member);
   double value;
 
   if (node == NULL)
     return TRUE;
-  if (!holds (node, G_TYPE_DOUBLE))
-    return invalid (ld, error, path, "expected a number, got %s", describe (node));
+  if (!jg_json_holds (node, G_TYPE_DOUBLE))
+    return invalid (ld, error, path, "expected a number, got %s", jg_json_describe (node));
   value = json_node_get_double (node);
   if (whole && value != floor (value))
     return invalid (ld, error, path, "expected a whole number, got %g", value);
@@ -796,25 +731,25 @@ load_parameters (Loader        *ld,
                  GError       **error)
 {
   JsonNode *node = json_object_get_member (object, "parameters");
-  g_autofree char *path = join (parent, "parameters");
+  g_autofree char *path = jg_json_path_member (parent, "parameters");
   g_autoptr (GList) members = NULL;
   JsonObject *values;
 
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (ld, error, path, "expected an object { … }, got %s", describe (node));
+    return invalid (ld, error, path, "expected an object { … }, got %s", jg_json_describe (node));
   values = json_node_get_object (node);
   members = json_object_get_members (values);
   for (GList *l = members; l != NULL; l = l->next)
     {
       JsonNode *value = json_object_get_member (values, l->data);
 
-      if (!holds (value, G_TYPE_DOUBLE) && !holds (value, G_TYPE_BOOLEAN))
+      if (!jg_json_holds (value, G_TYPE_DOUBLE) && !jg_json_holds (value, G_TYPE_BOOLEAN))
         {
-          g_autofree char *member = join (path, l->data);
+          g_autofree char *member = jg_json_path_member (path, l->data);
 
-          return invalid (ld, error, member, "expected a number or true/false, got %s", describe (value));
+          return invalid (ld, error, member, "expected a number or true/false, got %s", jg_json_describe (value));
         }
     }
   jg_lesson_step_set_parameters (step, values);
@@ -843,7 +778,7 @@ load_step (Loader      *ld,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      invalid (ld, error, path, "expected an object { … }, got %s", describe (node));
+      invalid (ld, error, path, "expected an object { … }, got %s", jg_json_describe (node));
       return NULL;
     }
   object = json_node_get_object (node);
@@ -866,21 +801,21 @@ load_step (Loader      *ld,
     return NULL;
   if (topic == NULL)
     {
-      g_autofree char *member = join (path, "topic");
+      g_autofree char *member = jg_json_path_member (path, "topic");
 
       invalid (ld, error, member, "required field is missing");
       return NULL;
     }
   if (interpreter != NULL && !is_interpreter (interpreter))
     {
-      g_autofree char *member = join (path, "interpreter");
+      g_autofree char *member = jg_json_path_member (path, "interpreter");
 
       invalid (ld, error, member, "“%s” is not one of: gil, free-threaded, per-interpreter", interpreter);
       return NULL;
     }
   if (trace != NULL && trace_data != NULL)
     {
-      g_autofree char *member = join (path, "trace_data");
+      g_autofree char *member = jg_json_path_member (path, "trace_data");
 
       invalid (ld, error, member, "a step has a trace file or embedded trace data, not both");
       return NULL;
@@ -897,7 +832,7 @@ load_step (Loader      *ld,
     return NULL;
   if (trace != NULL || trace_data != NULL)
     {
-      g_autofree char *member = join (path, trace != NULL ? "trace" : "trace_data");
+      g_autofree char *member = jg_json_path_member (path, trace != NULL ? "trace" : "trace_data");
 
       if (!load_trace (ld, step, member, trace, trace_data, error))
         return NULL;
@@ -966,36 +901,36 @@ check_step (Loader        *ld,
   /* A step made in memory is held to what a file must have. */
   if (step->title == NULL || step->look_at == NULL || step->question == NULL)
     {
-      field = join (path, step->title == NULL ? "title" : step->look_at == NULL ? "look_at" : "question");
+      field = jg_json_path_member (path, step->title == NULL ? "title" : step->look_at == NULL ? "look_at" : "question");
       return invalid (ld, error, field, "required field is missing");
     }
   if (step->interpreter != NULL && !is_interpreter (step->interpreter))
     {
-      field = join (path, "interpreter");
+      field = jg_json_path_member (path, "interpreter");
       return invalid (ld, error, field, "“%s” is not one of: gil, free-threaded, per-interpreter",
                       step->interpreter);
     }
-  if (step->start_method != NULL && find_in (start_methods, step->start_method) == NULL)
+  if (step->start_method != NULL && jg_strv_find (start_methods, step->start_method) == NULL)
     {
-      field = join (path, "start_method");
+      field = jg_json_path_member (path, "start_method");
       return invalid (ld, error, field, "“%s” is not one of: fork, spawn, forkserver", step->start_method);
     }
   if (step->workers > MAX_WORKERS)
     {
-      field = join (path, "workers");
+      field = jg_json_path_member (path, "workers");
       return invalid (ld, error, field, "%u is out of range (0 to %u)", step->workers, MAX_WORKERS);
     }
   if (step->switch_interval_ms != 0
       && !(step->switch_interval_ms >= JG_GIL_MIN_INTERVAL_MS && step->switch_interval_ms <= MAX_INTERVAL_MS))
     {
-      field = join (path, "switch_interval_ms");
+      field = jg_json_path_member (path, "switch_interval_ms");
       return invalid (ld, error, field, "%g is out of range (%g to %g)", step->switch_interval_ms,
                       JG_GIL_MIN_INTERVAL_MS, MAX_INTERVAL_MS);
     }
 
   if (!ensure_scenarios (ld, error))
     return FALSE;
-  field = join (path, "scenario");
+  field = jg_json_path_member (path, "scenario");
   scenario = find_scenario (ld, step->scenario);
   if (scenario == NULL)
     {
@@ -1006,12 +941,12 @@ check_step (Loader        *ld,
     }
 
   models = jg_scenario_get_models (scenario);
-  if (models != NULL && find_in (models, step->model) == NULL)
+  if (models != NULL && jg_strv_find (models, step->model) == NULL)
     {
       g_autofree char *list = g_strjoinv (", ", (char **) models);
 
       g_free (field);
-      field = join (path, "model");
+      field = jg_json_path_member (path, "model");
       return fail (ld, error, JG_LESSON_ERROR_SCENARIO, field,
                    "“%s” is not a model of “%s” (it runs under: %s)", step->model, step->scenario, list);
     }
@@ -1020,7 +955,7 @@ check_step (Loader        *ld,
   if (plan == NULL)
     {
       g_free (field);
-      field = join (path, "parameters");
+      field = jg_json_path_member (path, "parameters");
       return fail (ld, error, JG_LESSON_ERROR_SCENARIO, field, "%s", local_error->message);
     }
 
@@ -1030,7 +965,7 @@ check_step (Loader        *ld,
       const char *trace_model = jg_trace_get_run_info (step->trace)->model;
 
       g_free (field);
-      field = join (path, step->trace_path != NULL ? "trace" : "trace_data");
+      field = jg_json_path_member (path, step->trace_path != NULL ? "trace" : "trace_data");
       if (trace_scenario != NULL && !g_str_equal (trace_scenario, step->scenario))
         return fail (ld, error, JG_LESSON_ERROR_TRACE, field, "the trace is a run of “%s”, not of “%s”",
                      trace_scenario, step->scenario);
@@ -1059,7 +994,7 @@ check_lesson (Loader    *ld,
 {
   if (!check_id (self->id))
     return invalid (ld, error, "id", "“%s” is not an id (letters, digits, “-” and “_”)", self->id);
-  if (is_blank (self->title))
+  if (jg_str_is_blank (self->title))
     return invalid (ld, error, "title", "must not be empty");
   if (self->steps->len == 0 || self->steps->len > MAX_STEPS)
     return invalid (ld, error, "steps", "a lesson has 1 to %u steps, not %u", MAX_STEPS, self->steps->len);
@@ -1088,7 +1023,7 @@ load_root (Loader      *ld,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       fail (ld, error, JG_LESSON_ERROR_INVALID, NULL, "not a Juggler lesson (expected an object { … }, got %s)",
-            describe (root));
+            jg_json_describe (root));
       return NULL;
     }
   object = json_node_get_object (root);
@@ -1129,7 +1064,7 @@ load_root (Loader      *ld,
     }
   if (!JSON_NODE_HOLDS_ARRAY (steps))
     {
-      invalid (ld, error, "steps", "expected an array [ … ], got %s", describe (steps));
+      invalid (ld, error, "steps", "expected an array [ … ], got %s", jg_json_describe (steps));
       return NULL;
     }
   array = json_node_get_array (steps);

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "jg-json-util.h"
 #include "jg-scenario.h"
 
 #define MAX_FILE_BYTES    (4 * 1024 * 1024)
@@ -592,75 +593,11 @@ fail (JgScenario  *self,
 #define invalid(self, error, path, ...) fail (self, error, JG_SCENARIO_ERROR_INVALID, path, __VA_ARGS__)
 
 static char *
-join (const char *parent,
-      const char *member)
-{
-  if (parent == NULL || *parent == '\0')
-    return g_strdup (member);
-  return g_strconcat (parent, ".", member, NULL);
-}
-
-static char *
-element (const char *parent,
-         guint       index)
-{
-  return g_strdup_printf ("%s[%u]", parent, index);
-}
-
-static const char *
-describe (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      return "an object";
-    case JSON_NODE_ARRAY:
-      return "an array";
-    case JSON_NODE_NULL:
-      return "null";
-    case JSON_NODE_VALUE:
-    default:
-      break;
-    }
-  switch (json_node_get_value_type (node))
-    {
-    case G_TYPE_STRING:
-      return "a string";
-    case G_TYPE_BOOLEAN:
-      return json_node_get_boolean (node) ? "true" : "false";
-    default:
-      return "a number";
-    }
-}
-
-static gboolean
-holds_type (JsonNode *node,
-            GType     type)
-{
-  if (!JSON_NODE_HOLDS_VALUE (node))
-    return FALSE;
-  if (type == G_TYPE_DOUBLE)
-    return json_node_get_value_type (node) == G_TYPE_DOUBLE
-        || json_node_get_value_type (node) == G_TYPE_INT64;
-  return json_node_get_value_type (node) == type;
-}
-
-static char *
 format_number (double x)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
   return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.10g", x));
-}
-
-static const char *
-find_in (const char * const *names,
-         const char         *name)
-{
-  for (guint i = 0; names[i] != NULL; i++)
-    if (g_str_equal (names[i], name))
-      return names[i];
-  return NULL;
 }
 
 /* Rejects members not in @allowed; names starting with "_" are comments. */
@@ -677,9 +614,9 @@ check_members (JgScenario         *self,
     {
       const char *name = l->data;
 
-      if (name[0] != '_' && find_in (allowed, name) == NULL)
+      if (name[0] != '_' && jg_strv_find (allowed, name) == NULL)
         {
-          g_autofree char *member = join (path, name);
+          g_autofree char *member = jg_json_path_member (path, name);
           g_autofree char *list = g_strjoinv (", ", (char **) allowed);
 
           return invalid (self, error, member, "unknown field (expected one of: %s)", list);
@@ -698,7 +635,7 @@ get_string (JgScenario  *self,
             GError     **error)
 {
   JsonNode *node = json_object_get_member (object, member);
-  g_autofree char *path = join (parent, member);
+  g_autofree char *path = jg_json_path_member (parent, member);
 
   if (node == NULL)
     {
@@ -706,8 +643,8 @@ get_string (JgScenario  *self,
         return invalid (self, error, path, "required field is missing");
       return TRUE;
     }
-  if (!holds_type (node, G_TYPE_STRING))
-    return invalid (self, error, path, "expected a string, got %s", describe (node));
+  if (!jg_json_holds (node, G_TYPE_STRING))
+    return invalid (self, error, path, "expected a string, got %s", jg_json_describe (node));
   if (*json_node_get_string (node) == '\0')
     return invalid (self, error, path, "must not be empty");
   *out = g_strdup (json_node_get_string (node));
@@ -725,7 +662,7 @@ get_array (JgScenario  *self,
            GError     **error)
 {
   JsonNode *node = json_object_get_member (object, member);
-  g_autofree char *path = join (parent, member);
+  g_autofree char *path = jg_json_path_member (parent, member);
 
   *out = NULL;
   if (node == NULL)
@@ -735,7 +672,7 @@ get_array (JgScenario  *self,
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return invalid (self, error, path, "expected an array [ … ], got %s", describe (node));
+    return invalid (self, error, path, "expected an array [ … ], got %s", jg_json_describe (node));
   *out = json_node_get_array (node);
   return TRUE;
 }
@@ -751,7 +688,7 @@ get_element_object (JgScenario  *self,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      invalid (self, error, path, "expected an object { … }, got %s", describe (node));
+      invalid (self, error, path, "expected an object { … }, got %s", jg_json_describe (node));
       return NULL;
     }
   return json_node_get_object (node);
@@ -1001,24 +938,24 @@ load_value (JgScenario  *self,
 {
   JsonNode *node = json_object_get_member (object, member);
 
-  out->path = join (parent, member);
+  out->path = jg_json_path_member (parent, member);
   if (node == NULL)
     {
       if (required)
         return invalid (self, error, out->path, "required field is missing");
       return TRUE;
     }
-  if (boolean && holds_type (node, G_TYPE_BOOLEAN))
+  if (boolean && jg_json_holds (node, G_TYPE_BOOLEAN))
     {
       out->expr = expr_new_number (json_node_get_boolean (node) ? 1 : 0);
       return TRUE;
     }
-  if (!boolean && holds_type (node, G_TYPE_DOUBLE))
+  if (!boolean && jg_json_holds (node, G_TYPE_DOUBLE))
     {
       out->expr = expr_new_number (json_node_get_double (node));
       return TRUE;
     }
-  if (holds_type (node, G_TYPE_STRING))
+  if (jg_json_holds (node, G_TYPE_STRING))
     {
       out->text = g_strdup (json_node_get_string (node));
       out->expr = parse_expression (self, out->text, out->path, allow_index, error);
@@ -1026,10 +963,10 @@ load_value (JgScenario  *self,
     }
   if (boolean)
     return invalid (self, error, out->path, "expected true, false or a $parameter, got %s",
-                    describe (node));
+                    jg_json_describe (node));
   return invalid (self, error, out->path,
                   "expected a number or an expression such as \"$tasks * 2\", got %s",
-                  describe (node));
+                  jg_json_describe (node));
 }
 
 /* Evaluating values against parameter values; shared by load (constants and
@@ -1115,7 +1052,7 @@ load_param_number (JgScenario  *self,
                    GError     **error)
 {
   JsonNode *node = json_object_get_member (object, member);
-  g_autofree char *path = join (parent, member);
+  g_autofree char *path = jg_json_path_member (parent, member);
   g_autofree char *number = NULL;
   double x;
 
@@ -1125,13 +1062,13 @@ load_param_number (JgScenario  *self,
                     type == JG_PARAM_BOOL ? "a default" : "a default, a min and a max");
   if (type == JG_PARAM_BOOL)
     {
-      if (!holds_type (node, G_TYPE_BOOLEAN))
-        return invalid (self, error, path, "expected true or false, got %s", describe (node));
+      if (!jg_json_holds (node, G_TYPE_BOOLEAN))
+        return invalid (self, error, path, "expected true or false, got %s", jg_json_describe (node));
       *out = json_node_get_boolean (node) ? 1 : 0;
       return TRUE;
     }
-  if (!holds_type (node, G_TYPE_DOUBLE))
-    return invalid (self, error, path, "expected a number, got %s", describe (node));
+  if (!jg_json_holds (node, G_TYPE_DOUBLE))
+    return invalid (self, error, path, "expected a number, got %s", jg_json_describe (node));
   x = json_node_get_double (node);
   number = format_number (x);
   if (fabs (x) > MAX_WHOLE)
@@ -1160,8 +1097,8 @@ load_params (JgScenario  *self,
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      g_autofree char *path = element ("parameters", i);
-      g_autofree char *name_path = join (path, "name");
+      g_autofree char *path = jg_json_path_element ("parameters", i);
+      g_autofree char *name_path = jg_json_path_member (path, "name");
       g_autofree char *type = NULL;
       JsonObject *object = get_element_object (self, array, i, path, error);
       JsonNode *default_node;
@@ -1196,7 +1133,7 @@ load_params (JgScenario  *self,
       /* Without a type, a true/false default makes a bool and anything else an int. */
       default_node = json_object_get_member (object, "default");
       if (type == NULL)
-        param->type = default_node != NULL && holds_type (default_node, G_TYPE_BOOLEAN) ? JG_PARAM_BOOL : JG_PARAM_INT;
+        param->type = default_node != NULL && jg_json_holds (default_node, G_TYPE_BOOLEAN) ? JG_PARAM_BOOL : JG_PARAM_INT;
       else if (g_str_equal (type, "int"))
         param->type = JG_PARAM_INT;
       else if (g_str_equal (type, "double"))
@@ -1205,7 +1142,7 @@ load_params (JgScenario  *self,
         param->type = JG_PARAM_BOOL;
       else
         {
-          g_autofree char *type_path = join (path, "type");
+          g_autofree char *type_path = jg_json_path_member (path, "type");
 
           return invalid (self, error, type_path, "unknown type “%s” (expected int, double or bool)", type);
         }
@@ -1214,7 +1151,7 @@ load_params (JgScenario  *self,
         {
           if (json_object_has_member (object, "min") || json_object_has_member (object, "max"))
             {
-              g_autofree char *range_path = join (path, json_object_has_member (object, "min") ? "min" : "max");
+              g_autofree char *range_path = jg_json_path_member (path, json_object_has_member (object, "min") ? "min" : "max");
 
               return invalid (self, error, range_path, "a bool parameter has no range");
             }
@@ -1225,8 +1162,8 @@ load_params (JgScenario  *self,
         }
       else
         {
-          g_autofree char *max_path = join (path, "max");
-          g_autofree char *default_path = join (path, "default");
+          g_autofree char *max_path = jg_json_path_member (path, "max");
+          g_autofree char *default_path = jg_json_path_member (path, "default");
           g_autofree char *low = NULL;
           g_autofree char *high = NULL;
           g_autofree char *value = NULL;
@@ -1271,13 +1208,13 @@ load_models (JgScenario  *self,
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           JsonNode *node = json_array_get_element (array, i);
-          g_autofree char *path = element ("models", i);
+          g_autofree char *path = jg_json_path_element ("models", i);
           const char *name;
 
-          if (!holds_type (node, G_TYPE_STRING))
-            return invalid (self, error, path, "expected a string, got %s", describe (node));
+          if (!jg_json_holds (node, G_TYPE_STRING))
+            return invalid (self, error, path, "expected a string, got %s", jg_json_describe (node));
           name = json_node_get_string (node);
-          if (find_in (known_models, name) == NULL)
+          if (jg_strv_find (known_models, name) == NULL)
             return invalid (self, error, path, "unknown model “%s” (expected one of: %s)", name, known);
           for (guint j = 0; j < i; j++)
             if (g_str_equal (json_array_get_string_element (array, j), name))
@@ -1329,8 +1266,8 @@ load_objects (JgScenario  *self,
         continue;
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          g_autofree char *path = element (member, i);
-          g_autofree char *name_path = join (path, "name");
+          g_autofree char *path = jg_json_path_element (member, i);
+          g_autofree char *name_path = jg_json_path_member (path, "name");
           JsonObject *node = get_element_object (self, array, i, path, error);
           ObjectTemplate *object;
 
@@ -1430,7 +1367,7 @@ load_step (JgScenario    *self,
            GError       **error)
 {
   g_autofree char *op = NULL;
-  g_autofree char *op_path = join (path, "op");
+  g_autofree char *op_path = jg_json_path_member (path, "op");
   const OpInfo *info = NULL;
 
   if (!get_string (self, object, path, "op", TRUE, &op, error))
@@ -1516,7 +1453,7 @@ load_step (JgScenario    *self,
         return FALSE;
       if (kind != NULL)
         {
-          g_autofree char *kind_path = join (path, "kind");
+          g_autofree char *kind_path = jg_json_path_member (path, "kind");
           guint k;
 
           for (k = 0; io_kinds[k] != NULL; k++)
@@ -1532,7 +1469,7 @@ load_step (JgScenario    *self,
   if (info->object_kind >= 0)
     {
       g_autofree char *name = NULL;
-      g_autofree char *name_path = join (path, info->object_member);
+      g_autofree char *name_path = jg_json_path_member (path, info->object_member);
       ObjectKind kind = (ObjectKind) info->object_kind;
       gint found;
 
@@ -1564,7 +1501,7 @@ load_step (JgScenario    *self,
         step->direction = JG_TRANSFER_FROM_WORKER;
       else if (direction != NULL && !g_str_equal (direction, "to_worker"))
         {
-          g_autofree char *direction_path = join (path, "direction");
+          g_autofree char *direction_path = jg_json_path_member (path, "direction");
 
           return invalid (self, error, direction_path,
                           "unknown direction “%s” (expected to_worker or from_worker)", direction);
@@ -1598,7 +1535,7 @@ load_steps (JgScenario  *self,
             guint        depth,
             GError     **error)
 {
-  g_autofree char *steps_path = join (parent, "steps");
+  g_autofree char *steps_path = jg_json_path_member (parent, "steps");
   JsonArray *array;
 
   if (!get_array (self, object, parent, "steps", TRUE, &array, error))
@@ -1607,7 +1544,7 @@ load_steps (JgScenario  *self,
     return invalid (self, error, steps_path, "must hold at least one step");
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      g_autofree char *path = element (steps_path, i);
+      g_autofree char *path = jg_json_path_element (steps_path, i);
       JsonObject *node = get_element_object (self, array, i, path, error);
       StepTemplate *step;
 
@@ -1755,14 +1692,14 @@ load_child_tasks (JgScenario     *self,
 
   if (single)
     {
-      g_autofree char *task_path = join (path, "task");
+      g_autofree char *task_path = jg_json_path_member (path, "task");
       JsonNode *node = json_object_get_member (object, "task");
       TaskTemplate *task;
 
       if (node == NULL)
         return invalid (self, error, task_path, "required field is missing");
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        return invalid (self, error, task_path, "expected an object { … }, got %s", describe (node));
+        return invalid (self, error, task_path, "expected an object { … }, got %s", jg_json_describe (node));
       task = load_child_task (self, json_node_get_object (node), task_path, one, depth, error);
       if (task == NULL)
         return FALSE;
@@ -1771,7 +1708,7 @@ load_child_tasks (JgScenario     *self,
     }
   else
     {
-      g_autofree char *tasks_path = join (path, "tasks");
+      g_autofree char *tasks_path = jg_json_path_member (path, "tasks");
       JsonArray *array;
 
       if (!get_array (self, object, path, "tasks", TRUE, &array, error))
@@ -1780,7 +1717,7 @@ load_child_tasks (JgScenario     *self,
         return invalid (self, error, tasks_path, "must hold at least one task");
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          g_autofree char *task_path = element (tasks_path, i);
+          g_autofree char *task_path = jg_json_path_element (tasks_path, i);
           JsonObject *node = get_element_object (self, array, i, task_path, error);
           TaskTemplate *task;
 
@@ -1804,7 +1741,7 @@ load_each (JgScenario     *self,
            guint           depth,
            GError        **error)
 {
-  g_autofree char *each_path = join (path, "each");
+  g_autofree char *each_path = jg_json_path_member (path, "each");
   JsonArray *array;
 
   if (!get_array (self, object, path, "each", FALSE, &array, error))
@@ -1816,7 +1753,7 @@ load_each (JgScenario     *self,
   async->each = g_ptr_array_new_with_free_func ((GDestroyNotify) step_template_free);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      g_autofree char *step_path = element (each_path, i);
+      g_autofree char *step_path = jg_json_path_element (each_path, i);
       JsonObject *node = get_element_object (self, array, i, step_path, error);
       StepTemplate *step;
 
@@ -1902,23 +1839,23 @@ load_async_step (JgScenario    *self,
   if (!load_value (self, object, path, "if", TRUE, TRUE, FALSE, &step->cond, error))
     return FALSE;
 
-  if (find_in (fields, "timeout_ms") != NULL
+  if (jg_strv_find (fields, "timeout_ms") != NULL
       && (!load_value (self, object, path, "timeout_ms", FALSE, TRUE, step->op == JG_STEP_WAIT_FOR,
                        &async->timeout, error)
           || !check_constant (self, &async->timeout, 0.001, MAX_STEP_MS, FALSE, " ms", error)))
     return FALSE;
-  if (find_in (fields, "return_exceptions") != NULL
+  if (jg_strv_find (fields, "return_exceptions") != NULL
       && !load_value (self, object, path, "return_exceptions", TRUE, TRUE, FALSE, &async->return_exceptions, error))
     return FALSE;
-  if (find_in (fields, "catch") != NULL
+  if (jg_strv_find (fields, "catch") != NULL
       && !load_value (self, object, path, "catch", TRUE, TRUE, FALSE, &async->catch_errors, error))
     return FALSE;
-  if (find_in (fields, "name") != NULL && !get_string (self, object, path, "name", FALSE, &async->text, error))
+  if (jg_strv_find (fields, "name") != NULL && !get_string (self, object, path, "name", FALSE, &async->text, error))
     return FALSE;
   if (step->op == JG_STEP_FAIL && !get_string (self, object, path, "error", FALSE, &async->text, error))
     return FALSE;
 
-  if (find_in (fields, "executor") != NULL)
+  if (jg_strv_find (fields, "executor") != NULL)
     {
       g_autofree char *executor = NULL;
 
@@ -1926,7 +1863,7 @@ load_async_step (JgScenario    *self,
         return FALSE;
       if (executor != NULL && !g_str_equal (executor, "threads") && !g_str_equal (executor, "processes"))
         {
-          g_autofree char *executor_path = join (path, "executor");
+          g_autofree char *executor_path = jg_json_path_member (path, "executor");
 
           return invalid (self, error, executor_path, "unknown executor “%s” (expected threads or processes)",
                           executor);
@@ -1934,13 +1871,13 @@ load_async_step (JgScenario    *self,
       async->in_processes = g_strcmp0 (executor, "processes") == 0;
     }
 
-  if (find_in (fields, "tasks") != NULL
+  if (jg_strv_find (fields, "tasks") != NULL
       && !load_child_tasks (self, object, path, async, FALSE, FALSE, depth, error))
     return FALSE;
-  if (find_in (fields, "task") != NULL
+  if (jg_strv_find (fields, "task") != NULL
       && !load_child_tasks (self, object, path, async, TRUE, step->op == JG_STEP_WAIT_FOR, depth, error))
     return FALSE;
-  if (find_in (fields, "each") != NULL && !load_each (self, object, path, async, depth, error))
+  if (jg_strv_find (fields, "each") != NULL && !load_each (self, object, path, async, depth, error))
     return FALSE;
   if (step->op == JG_STEP_TO_THREAD)
     {
@@ -1966,7 +1903,7 @@ load_tasks (JgScenario  *self,
     return invalid (self, error, "tasks", "must hold at least one task");
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      g_autofree char *path = element ("tasks", i);
+      g_autofree char *path = jg_json_path_element ("tasks", i);
       JsonObject *object = get_element_object (self, array, i, path, error);
       TaskTemplate *task;
 
@@ -2570,9 +2507,9 @@ parse_bool_word (const char *text,
   g_autofree char *word = g_ascii_strdown (text, -1);
 
   g_strstrip (word);
-  if (find_in (yes, word) != NULL)
+  if (jg_strv_find (yes, word) != NULL)
     *out = 1;
-  else if (find_in (no, word) != NULL)
+  else if (jg_strv_find (no, word) != NULL)
     *out = 0;
   else
     return FALSE;
@@ -2802,7 +2739,7 @@ jg_scenario_load_data (const char  *data,
     }
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      invalid (self, error, "", "a scenario is one JSON object { … }, not %s", describe (root));
+      invalid (self, error, "", "a scenario is one JSON object { … }, not %s", jg_json_describe (root));
       return NULL;
     }
   if (!load_root (self, json_node_get_object (root), error))

@@ -1,0 +1,26 @@
+/* jg-json-util.h: small pieces every JSON loader of Juggler's uses (scenarios,
+ * the advisor's tree, lessons): JSON paths for error messages, and type tests. */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* "tasks[0]" + "steps" → "tasks[0].steps"; an empty parent gives the member. */
+char       *jg_json_path_member  (const char         *parent,
+                                  const char         *member);
+/* "tasks" + 2 → "tasks[2]". */
+char       *jg_json_path_element (const char         *parent,
+                                  guint               index);
+/* What a node holds, for "expected a string, got an array". */
+const char *jg_json_describe     (JsonNode           *node);
+/* Whether @node is a value of @type; G_TYPE_DOUBLE accepts integers too. */
+gboolean    jg_json_holds        (JsonNode           *node,
+                                  GType               type);
+/* The entry of NULL-terminated @names equal to @name, or NULL. */
+const char *jg_strv_find         (const char * const *names,
+                                  const char         *name);
+/* Whether @text is empty or white space only. */
+gboolean    jg_str_is_blank      (const char         *text);
+
+G_END_DECLS

@@ -72,6 +72,7 @@ struct _JgWindow
   GtkButton            *stop_button;
   GtkDropTarget        *drop_target;
   GtkRevealer          *error_revealer;
+  GtkImage             *error_icon;
   GtkLabel             *error_title_label;
   GtkLabel             *error_label;
   GtkStack             *stack;
@@ -104,6 +105,10 @@ char     *_jg_window_file_display_name (GFile        *file);
 void      _jg_window_update_loading    (JgWindow     *self,
                                         GFile        *what);
 void      _jg_window_show_error        (JgWindow     *self,
+                                        const char   *title,
+                                        const char   *message);
+/* The same banner, as information rather than a failure. */
+void      _jg_window_show_info         (JgWindow     *self,
                                         const char   *title,
                                         const char   *message);
 void      _jg_window_dismiss_error     (JgWindow     *self);

@@ -40,11 +40,13 @@ typedef struct
   JgTrace   *trace;
   JgSpans   *spans;
   JgLod     *lod;
+  JgChromeImportReport *report; /* for a Chrome trace, what it left out */
 } Loaded;
 
 static void
 loaded_free (Loaded *loaded)
 {
+  g_clear_pointer (&loaded->report, jg_chrome_import_report_free);
   g_clear_pointer (&loaded->lod, jg_lod_free);
   g_clear_pointer (&loaded->spans, jg_spans_free);
   g_clear_object (&loaded->trace);
@@ -277,16 +279,41 @@ jg_window_update_recent (JgWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-recent", TRUE);
 }
 
+static void
+show_banner (JgWindow   *self,
+             const char *title,
+             const char *message,
+             gboolean    is_error)
+{
+  GtkWidget *banner = gtk_revealer_get_child (self->error_revealer);
+
+  g_debug ("%s: %s", title, message);
+
+  gtk_image_set_from_icon_name (self->error_icon,
+                                is_error ? "dialog-error-symbolic" : "dialog-information-symbolic");
+  if (is_error)
+    gtk_widget_remove_css_class (banner, "info-banner");
+  else
+    gtk_widget_add_css_class (banner, "info-banner");
+  gtk_label_set_label (self->error_title_label, title);
+  gtk_label_set_label (self->error_label, message);
+  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+}
+
 void
 _jg_window_show_error (JgWindow   *self,
                        const char *title,
                        const char *message)
 {
-  g_debug ("%s: %s", title, message);
+  show_banner (self, title, message, TRUE);
+}
 
-  gtk_label_set_label (self->error_title_label, title);
-  gtk_label_set_label (self->error_label, message);
-  gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
+void
+_jg_window_show_info (JgWindow   *self,
+                      const char *title,
+                      const char *message)
+{
+  show_banner (self, title, message, FALSE);
 }
 
 void
@@ -314,6 +341,7 @@ _jg_window_update_actions (JgWindow *self)
   gtk_widget_action_set_enabled (widget, "win.save", finished && !self->saving);
   gtk_widget_action_set_enabled (widget, "win.save-as", finished && !self->saving);
   gtk_widget_action_set_enabled (widget, "win.export-chrome", finished && !self->saving);
+  gtk_widget_action_set_enabled (widget, "win.export-picture", self->trace != NULL && !self->saving);
 
   gtk_widget_action_set_enabled (widget, "win.zoom-in", self->trace != NULL);
   gtk_widget_action_set_enabled (widget, "win.zoom-out", self->trace != NULL);
@@ -443,6 +471,68 @@ on_theme_changed (JgWindow *self)
 
 /* Opening */
 
+static gboolean
+has_json_name (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+
+  return name != NULL && g_str_has_suffix (name, ".json");
+}
+
+/* A native trace, or else Chrome Trace Event JSON. Both are JSON: the native
+ * loader says when a document is not one of its own, and only then is it
+ * imported. When it is neither, the error of the format its name promises
+ * (Chrome's for a .json file, ours for any other) says what is wrong. */
+static JgTrace *
+load_trace (GFile                 *file,
+            JgChromeImportReport **report,
+            GCancellable          *cancellable,
+            GError               **error)
+{
+  g_autoptr(GError) native_error = NULL;
+  g_autoptr(GError) chrome_error = NULL;
+  JgTrace *trace;
+
+  if ((trace = jg_trace_file_load (file, cancellable, &native_error)))
+    return trace;
+  if (!g_error_matches (native_error, JG_TRACE_FILE_ERROR, JG_TRACE_FILE_ERROR_NOT_A_TRACE))
+    {
+      g_propagate_error (error, g_steal_pointer (&native_error));
+      return NULL;
+    }
+
+  if ((trace = jg_chrome_trace_import (file, report, cancellable, &chrome_error)))
+    return trace;
+
+  if (has_json_name (file))
+    g_propagate_error (error, g_steal_pointer (&chrome_error));
+  else
+    g_propagate_error (error, g_steal_pointer (&native_error));
+  return NULL;
+}
+
+/* What an import left out, a line per kind; NULL if nothing. */
+static char *
+describe_report (const JgChromeImportReport *report)
+{
+  g_autoptr(GString) text = NULL;
+  guint n_items;
+
+  if (report == NULL || (n_items = jg_chrome_import_report_get_n_items (report)) == 0)
+    return NULL;
+
+  text = g_string_new (NULL);
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autofree char *line = jg_chrome_import_report_describe_item (report, i);
+
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      g_string_append (text, line);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 load_in_thread (GTask        *task,
                 gpointer      source_object,
@@ -453,7 +543,7 @@ load_in_thread (GTask        *task,
   g_autoptr(Loaded) loaded = g_new0 (Loaded, 1);
   g_autoptr(GError) error = NULL;
 
-  if (!(loaded->trace = jg_trace_file_load (file, cancellable, &error)))
+  if (!(loaded->trace = load_trace (file, &loaded->report, cancellable, &error)))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -510,6 +600,20 @@ jg_window_open_cb (GObject      *object,
       g_settings_set_string (self->settings, "recent-trace", recent);
     jg_window_update_recent (self);
   }
+
+  {
+    g_autofree char *report = describe_report (loaded->report);
+
+    if (report != NULL)
+      {
+        g_autofree char *name = _jg_window_file_display_name (file);
+        /* Translators: the title of the banner that lists what a Chrome
+         * trace held that Juggler could not show */
+        g_autofree char *title = g_strdup_printf (_("Imported “%s” from Chrome Trace JSON"), name);
+
+        _jg_window_show_info (self, title, report);
+      }
+  }
 }
 
 static void
@@ -565,6 +669,7 @@ open_action (GtkWidget  *widget,
                                         _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   add_filter (GTK_FILE_CHOOSER (native), _("Juggler Traces"), "*.juggler", JG_TRACE_FILE_MIME_TYPE, TRUE);
+  add_filter (GTK_FILE_CHOOSER (native), _("Chrome Trace JSON"), "*.json", "application/json", FALSE);
   add_filter (GTK_FILE_CHOOSER (native), _("All Files"), "*", NULL, FALSE);
   start_in_last_folder (self, GTK_FILE_CHOOSER (native));
 
@@ -596,8 +701,15 @@ typedef struct
 {
   JgTrace   *trace;
   GFile     *file;
-  WriteFunc  write;
+  WriteFunc  write;     /* NULL for a picture */
   gboolean   is_save; /* the trace's own file, rather than an export */
+
+  /* A picture: of what the canvas showed when it was asked for. */
+  JgPictureFormat format;
+  JgSwimlaneView  view;
+  JgSwimlaneTheme theme;
+  guint64         t0;
+  guint64         t1;
 } Writing;
 
 static void
@@ -618,6 +730,28 @@ write_chrome (JgTrace       *trace,
   return jg_chrome_trace_export (trace, NULL, file, cancellable, error);
 }
 
+static gboolean
+write_picture (Writing       *writing,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(JgPicture) picture = jg_picture_new (writing->trace);
+  guint64 t0, t1;
+
+  jg_picture_set_view (picture, writing->view);
+  jg_picture_set_theme (picture, writing->theme);
+
+  /* The canvas may show past the trace's end (while following, or beside a
+   * longer one): the picture stops where the trace does. */
+  jg_picture_get_window (picture, &t0, &t1);
+  t1 = MIN (writing->t1, t1);
+  t0 = MIN (writing->t0, t1 > 0 ? t1 - 1 : 0);
+  if (!jg_picture_set_window (picture, t0, t1, error))
+    return FALSE;
+
+  return jg_picture_save (picture, writing->file, writing->format, cancellable, error);
+}
+
 static void
 write_in_thread (GTask        *task,
                  gpointer      source_object,
@@ -627,8 +761,11 @@ write_in_thread (GTask        *task,
   Writing *writing = task_data;
   g_autoptr(GError) error = NULL;
 
-  /* A finished trace no longer changes: reading it from here is safe. */
-  if (!writing->write (writing->trace, writing->file, cancellable, &error))
+  /* A finished trace no longer changes: reading it from here is safe. A
+   * live one only grows, by events published whole. */
+  if (writing->write != NULL
+      ? !writing->write (writing->trace, writing->file, cancellable, &error)
+      : !write_picture (writing, cancellable, &error))
     g_task_return_error (task, g_steal_pointer (&error));
   else
     g_task_return_boolean (task, TRUE);
@@ -669,12 +806,26 @@ write_cb (GObject      *object,
 }
 
 static void
+jg_window_start_writing (JgWindow *self,
+                         Writing  *writing)
+{
+  g_autoptr(GTask) task = NULL;
+
+  self->saving = TRUE;
+  _jg_window_update_actions (self);
+
+  task = g_task_new (self, NULL, write_cb, NULL);
+  g_task_set_source_tag (task, jg_window_start_writing);
+  g_task_set_task_data (task, writing, (GDestroyNotify) writing_free);
+  g_task_run_in_thread (task, write_in_thread);
+}
+
+static void
 jg_window_write (JgWindow  *self,
                  GFile     *file,
                  WriteFunc  write,
                  gboolean   is_save)
 {
-  g_autoptr(GTask) task = NULL;
   Writing *writing;
 
   g_return_if_fail (self->trace != NULL && jg_trace_is_finished (self->trace));
@@ -684,14 +835,7 @@ jg_window_write (JgWindow  *self,
   writing->file = g_object_ref (file);
   writing->write = write;
   writing->is_save = is_save;
-
-  self->saving = TRUE;
-  _jg_window_update_actions (self);
-
-  task = g_task_new (self, NULL, write_cb, NULL);
-  g_task_set_source_tag (task, jg_window_write);
-  g_task_set_task_data (task, writing, (GDestroyNotify) writing_free);
-  g_task_run_in_thread (task, write_in_thread);
+  jg_window_start_writing (self, writing);
 }
 
 /* "downloads-threads" for a run's trace; the file's own name otherwise. */
@@ -815,6 +959,116 @@ export_chrome_action (GtkWidget  *widget,
 
   choose_file_to_write (self, _("Export as Chrome Trace"), _("Chrome Trace Files (Perfetto)"), ".json",
                         "application/json", write_chrome, FALSE);
+}
+
+/* Pictures: the format comes from the name's extension, or else from the
+ * filter chosen, whose extension the name then gets. */
+
+static const struct
+{
+  JgPictureFormat  format;
+  const char      *extension;
+  const char      *mime_type;
+  const char      *name;
+} picture_formats[] = {
+  { JG_PICTURE_FORMAT_PNG, ".png", "image/png", N_("PNG Pictures") },
+  { JG_PICTURE_FORMAT_SVG, ".svg", "image/svg+xml", N_("SVG Pictures") },
+  { JG_PICTURE_FORMAT_PDF, ".pdf", "application/pdf", N_("PDF Documents") },
+};
+
+static gboolean
+picture_format_for_file (GFile           *file,
+                         JgPictureFormat *format)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *folded = name != NULL ? g_ascii_strdown (name, -1) : NULL;
+
+  for (guint i = 0; folded != NULL && i < G_N_ELEMENTS (picture_formats); i++)
+    if (g_str_has_suffix (folded, picture_formats[i].extension))
+      {
+        *format = picture_formats[i].format;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+export_picture_response_cb (JgWindow             *self,
+                            int                   response,
+                            GtkFileChooserNative *native)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->trace != NULL && !self->saving)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      JgPictureFormat format = JG_PICTURE_FORMAT_PNG;
+
+      if (file != NULL && !picture_format_for_file (file, &format))
+        {
+          GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (native));
+          g_autofree char *name = g_file_get_basename (file);
+          g_autofree char *named = NULL;
+          g_autoptr(GFile) parent = g_file_get_parent (file);
+
+          if (filter != NULL)
+            format = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (filter), "jg-picture-format"));
+          named = g_strconcat (name, picture_formats[format].extension, NULL);
+          if (parent != NULL)
+            {
+              g_object_unref (file);
+              file = g_file_get_child (parent, named);
+            }
+        }
+
+      if (file != NULL)
+        {
+          remember_folder (self, file);
+          jg_window_export_picture (self, file, format);
+        }
+    }
+
+  gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (native));
+  g_object_unref (native);
+}
+
+static void
+export_picture_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *param)
+{
+  JgWindow *self = JG_WINDOW (widget);
+  GtkFileChooserNative *native;
+  g_autofree char *stem = NULL;
+  g_autofree char *name = NULL;
+
+  if (self->trace == NULL)
+    return;
+
+  stem = suggested_stem (self);
+  name = g_strconcat (stem, ".png", NULL);
+  native = gtk_file_chooser_native_new (_("Export a Picture"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE,
+                                        _("_Export"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (picture_formats); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+      g_autofree char *pattern = g_strconcat ("*", picture_formats[i].extension, NULL);
+
+      gtk_file_filter_set_name (filter, _(picture_formats[i].name));
+      gtk_file_filter_add_pattern (filter, pattern);
+      gtk_file_filter_add_mime_type (filter, picture_formats[i].mime_type);
+      g_object_set_data (G_OBJECT (filter), "jg-picture-format",
+                         GUINT_TO_POINTER (picture_formats[i].format));
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
+      if (i == 0)
+        gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (native), filter);
+    }
+  start_in_last_folder (self, GTK_FILE_CHOOSER (native));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
+
+  g_signal_connect_object (native, "response", G_CALLBACK (export_picture_response_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
 /* Other actions */
@@ -1085,6 +1339,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JgWindow, stop_button);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, drop_target);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, error_revealer);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, error_icon);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, error_title_label);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, error_label);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, stack);
@@ -1116,6 +1371,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.export-chrome", NULL, export_chrome_action);
+  gtk_widget_class_install_action (widget_class, "win.export-picture", NULL, export_picture_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-error", NULL, dismiss_error_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-in", NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "win.zoom-out", NULL, zoom_action);
@@ -1261,6 +1517,28 @@ jg_window_export_chrome (JgWindow *self,
   g_return_if_fail (self->trace != NULL && jg_trace_is_finished (self->trace));
 
   jg_window_write (self, file, write_chrome, FALSE);
+}
+
+void
+jg_window_export_picture (JgWindow        *self,
+                          GFile           *file,
+                          JgPictureFormat  format)
+{
+  Writing *writing;
+
+  g_return_if_fail (JG_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (format < JG_PICTURE_N_FORMATS);
+  g_return_if_fail (self->trace != NULL);
+
+  writing = g_new0 (Writing, 1);
+  writing->trace = g_object_ref (self->trace);
+  writing->file = g_object_ref (file);
+  writing->format = format;
+  writing->view = jg_canvas_get_view (self->canvas);
+  writing->theme = jg_canvas_get_theme (self->canvas);
+  jg_canvas_get_window (self->canvas, &writing->t0, &writing->t1);
+  jg_window_start_writing (self, writing);
 }
 
 gboolean

@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "jg-picture.h"
 #include "jg-run.h"
 #include "jg-scenario.h"
 #include "jg-trace.h"
@@ -14,8 +15,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (JgWindow, jg_window, JG, WINDOW, GtkApplicationWindow)
 
 JgWindow   *jg_window_new           (GtkApplication *application);
-/* Loads @file in a worker thread. Whatever is shown stays until it has loaded;
- * if it fails, an error banner says why and nothing is lost. */
+/* Loads @file in a worker thread: a .juggler trace, or Chrome Trace Event
+ * JSON, imported (the banner then lists what could not be mapped). Whatever
+ * is shown stays until it has loaded; if it fails, an error banner says why
+ * and nothing is lost. */
 void        jg_window_open          (JgWindow       *self,
                                      GFile          *file);
 /* Reads a scenario file in a worker thread and chooses it; a bad file gets
@@ -29,6 +32,11 @@ void        jg_window_save_as       (JgWindow       *self,
 /* Writes the trace shown as Chrome Trace Event JSON, for Perfetto. */
 void        jg_window_export_chrome (JgWindow       *self,
                                      GFile          *file);
+/* Writes a picture of what the canvas shows (its view, time window and
+ * theme) as @format, atomically. What the Export Picture dialog calls. */
+void        jg_window_export_picture (JgWindow       *self,
+                                      GFile          *file,
+                                      JgPictureFormat format);
 /* TRUE while a save or an export is being written. */
 gboolean    jg_window_get_saving    (JgWindow       *self);
 /* TRUE while a trace or a scenario file is being read. */

@@ -28,6 +28,7 @@ struct _JgProbe
   gpointer owner;         /* the recorder, woken when the ring fills */
   guint64  run_cpu_ns;    /* the thread's CPU clock at the last RUN */
   gboolean running;       /* a RUN was emitted and not yet left */
+  guint32  running_task;  /* the task that RUN was for */
   char     pad0[64];
 
   /* Written by the collector only. */
@@ -63,30 +64,33 @@ jg_probe_emit (JgProbe     *probe,
 
 /* A task starts running on this thread. Notes the thread's CPU clock so that
  * leaving can tell how much CPU the task really got: a thread the OS
- * time-slices with others is Running without running all the time. A RUN
- * while already running (a free GIL retaken after GIL-free C code) continues
- * the same Running span, so it keeps the first mark. */
+ * time-slices with others is Running without running all the time. A RUN of
+ * the task already running (a free GIL retaken after GIL-free C code)
+ * continues the same Running span, so it keeps the first mark. One thread may
+ * run many tasks in turn (an event loop's coroutines): the mark belongs to
+ * one task. */
 static inline void
 jg_probe_emit_run (JgProbe *probe,
                    guint32  task)
 {
-  if (!probe->running)
+  if (!probe->running || probe->running_task != task)
     {
       probe->run_cpu_ns = jg_clock_thread_cpu_ns ();
       probe->running = TRUE;
+      probe->running_task = task;
     }
   jg_probe_emit (probe, task, JG_EVENT_RUN, 0);
 }
 
 /* Emits a state change that may take the running task off the CPU (SUSPEND,
- * TASK_END), preceded by CPU_TIME when the task was Running. */
+ * TASK_END), preceded by CPU_TIME when that task was the one Running. */
 static inline void
 jg_probe_emit_leave (JgProbe     *probe,
                      guint32      task,
                      JgEventKind  kind,
                      guint32      arg)
 {
-  if (probe->running)
+  if (probe->running && probe->running_task == task)
     {
       guint64 used_us = (jg_clock_thread_cpu_ns () - probe->run_cpu_ns) / 1000;
 

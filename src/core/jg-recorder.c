@@ -8,6 +8,12 @@
 #include "jg-recorder.h"
 
 #define COLLECT_INTERVAL_US 1000
+/* Events newer than this before a drain began wait for the next drain: a
+ * producer publishes an event a moment after stamping it, and another ring
+ * may meanwhile publish a later one. Holding the newest back keeps the
+ * published trace in time order (unless a producer is preempted for longer
+ * than this between the two), at the cost of 2 ms of live delay. */
+#define HOLD_BACK_NS (2 * G_GUINT64_CONSTANT (1000000))
 
 struct _JgRecorder
 {
@@ -28,6 +34,7 @@ struct _JgRecorder
   GArray    *staging;  /* collector only: one drain, a sorted run per source */
   GArray    *merged;   /* collector only: scratch for merging the runs */
   GArray    *runs;     /* collector only: guint, where each run ends in staging */
+  GArray    *held;     /* collector only: sorted events held back for the next drain */
 };
 
 G_DEFINE_FINAL_TYPE (JgRecorder, jg_recorder, G_TYPE_OBJECT)
@@ -53,6 +60,7 @@ jg_recorder_finalize (GObject *object)
   g_array_unref (self->staging);
   g_array_unref (self->merged);
   g_array_unref (self->runs);
+  g_array_unref (self->held);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->wake);
 
@@ -75,6 +83,7 @@ jg_recorder_init (JgRecorder *self)
   self->staging = g_array_new (FALSE, FALSE, sizeof (JgEvent));
   self->merged = g_array_new (FALSE, FALSE, sizeof (JgEvent));
   self->runs = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->held = g_array_new (FALSE, FALSE, sizeof (JgEvent));
 }
 
 JgRecorder *
@@ -152,20 +161,35 @@ merge_runs (JgRecorder *self)
   return src;
 }
 
-/* Takes everything published in the rings and the push queue into one batch
- * sorted by time and appends it; frees probes that were closed and are now
- * empty. Called with the lock held: producers never take it on their fast path. */
+/* Takes everything published in the rings and the push queue, with what the
+ * last drain held back, into one batch sorted by time, and appends what is
+ * older than the cutoff (everything when @final); frees probes that were
+ * closed and are now empty. Called with the lock held: producers never take
+ * it on their fast path. */
 static void
-drain (JgRecorder *self)
+drain (JgRecorder *self,
+       gboolean    final)
 {
+  guint64 now = jg_clock_now_ns () - jg_trace_get_epoch_ns (self->trace);
+  guint64 cutoff = final || now < HOLD_BACK_NS ? G_MAXUINT64 : now - HOLD_BACK_NS;
   JgEvent *sorted;
+  guint lo, hi;
 
   g_array_set_size (self->staging, 0);
   g_array_set_size (self->runs, 0);
+  if (self->held->len > 0)
+    {
+      g_array_append_vals (self->staging, self->held->data, self->held->len);
+      g_array_append_val (self->runs, self->staging->len);
+      g_array_set_size (self->held, 0);
+    }
 
   for (guint i = 0; i < self->probes->len; )
     {
       JgProbe *probe = g_ptr_array_index (self->probes, i);
+      /* Closed is read before the head: a producer closes after its last
+       * event, so a probe seen closed has published everything it will. */
+      gboolean closed = g_atomic_int_get (&probe->closed);
       guint64 head = __atomic_load_n (&probe->head, __ATOMIC_ACQUIRE);
       guint64 tail = probe->tail;
       guint before = self->staging->len;
@@ -183,7 +207,7 @@ drain (JgRecorder *self)
         g_array_append_val (self->runs, self->staging->len);
 
       /* A closed probe will never write again: once drained it can go. */
-      if (g_atomic_int_get (&probe->closed))
+      if (closed)
         {
           self->stalls += probe->stalls;
           g_ptr_array_remove_index_fast (self->probes, i);
@@ -207,7 +231,22 @@ drain (JgRecorder *self)
     return;
 
   sorted = merge_runs (self);
-  jg_trace_append (self->trace, sorted, self->staging->len);
+
+  /* The first event past the cutoff: it and the rest wait. */
+  lo = 0;
+  hi = self->staging->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (sorted[mid].ts <= cutoff)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  g_array_append_vals (self->held, sorted + lo, self->staging->len - lo);
+  if (lo > 0)
+    jg_trace_append (self->trace, sorted, lo);
 }
 
 static gpointer
@@ -226,9 +265,9 @@ collector_main (gpointer data)
             break;
         }
       self->woken = FALSE;
-      drain (self);
+      drain (self, FALSE);
     }
-  drain (self);
+  drain (self, TRUE);
   g_mutex_unlock (&self->lock);
 
   return NULL;

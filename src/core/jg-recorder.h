@@ -3,7 +3,8 @@
  * A recording thread asks for a probe once (jg_recorder_open_probe), writes into
  * it with jg_probe_emit, and closes it when done. A collector thread drains all
  * rings about every millisecond, merges what it took by time and appends it to
- * the trace, so readers see the run grow live. Events that arrive whole from
+ * the trace, so readers see the run grow live (about 2 ms behind: the newest
+ * events wait so that the trace stays in time order). Events that arrive whole from
  * elsewhere (a worker process's pipe) are added with jg_recorder_push. */
 #pragma once
 

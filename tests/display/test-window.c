@@ -696,6 +696,143 @@ test_window_save_export (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+written (gpointer user_data)
+{
+  return g_file_test (user_data, G_FILE_TEST_EXISTS);
+}
+
+/* A picture of the view shown: PNG through the call the dialog ends in, SVG
+ * through the dialog itself, its format taken from the filter chosen. */
+static void
+test_window_export_picture (void)
+{
+  g_autoptr(GFile) file = write_trace ("pictured.juggler");
+  g_autofree char *png_path = g_build_filename (tmpdir, "pictured.png", NULL);
+  g_autofree char *svg_path = g_build_filename (tmpdir, "pictured-view.svg", NULL);
+  g_autoptr(GFile) png_file = g_file_new_for_path (png_path);
+  g_autoptr(GFile) folder = g_file_new_for_path (tmpdir);
+  g_autoptr(GFile) chosen = NULL;
+  g_autoptr(GFile) current = NULL;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *svg = NULL;
+  g_autoptr(GListModel) filters = NULL;
+  cairo_surface_t *surface;
+  GtkWindow *dialog;
+  JgWindow *window = new_window ();
+
+  jg_window_open (window, file);
+  wait_for_load (window);
+
+  jg_window_export_picture (window, png_file, JG_PICTURE_FORMAT_PNG);
+  g_assert_true (jg_window_get_saving (window));
+  g_assert_true (jg_test_wait_for (not_saving, window, 10));
+  g_assert_false (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
+  surface = cairo_image_surface_create_from_png (png_path);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), >, 0);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), >, 0);
+  cairo_surface_destroy (surface);
+
+  /* The menu's action: the dialog offers the three formats; a name without
+   * an extension gets the chosen filter's. */
+  g_settings_set_string (settings, "last-folder", tmpdir);
+  in_file_chooser = TRUE;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-picture", NULL));
+  while ((dialog = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
+  g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 3);
+  g_assert_cmpstr (gtk_file_filter_get_name (gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (dialog))),
+                   ==, "PNG Pictures");
+  {
+    g_autoptr(GtkFileFilter) svg_filter = g_list_model_get_item (filters, 1);
+
+    g_assert_cmpstr (gtk_file_filter_get_name (svg_filter), ==, "SVG Pictures");
+    gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (dialog), svg_filter);
+  }
+  /* The dialog changes folder asynchronously. */
+  while ((current = gtk_file_chooser_get_current_folder (GTK_FILE_CHOOSER (dialog))) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_file_equal (current, folder));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), "pictured-view");
+  while ((chosen = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  /* A save dialog checks the name asynchronously before it answers. */
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  g_assert_true (jg_test_wait_for (written, svg_path, 10));
+  in_file_chooser = FALSE;
+  g_assert_true (jg_test_wait_for (not_saving, window, 10));
+  g_assert_false (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
+
+  g_assert_true (g_file_get_contents (svg_path, &svg, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (svg, "<?xml") || g_str_has_prefix (svg, "<svg"));
+  g_assert_nonnull (strstr (svg, "<svg"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Two threads, three slices and an async pair, as VizTracer might write. */
+static const char chrome_json[] =
+  "{\"traceEvents\": [\n"
+  "  {\"ph\": \"M\", \"name\": \"process_name\", \"pid\": 1, \"tid\": 1, \"args\": {\"name\": \"demo\"}},\n"
+  "  {\"ph\": \"M\", \"name\": \"thread_name\", \"pid\": 1, \"tid\": 1, \"args\": {\"name\": \"MainThread\"}},\n"
+  "  {\"ph\": \"M\", \"name\": \"thread_name\", \"pid\": 1, \"tid\": 2, \"args\": {\"name\": \"Worker\"}},\n"
+  "  {\"ph\": \"X\", \"name\": \"parse\", \"pid\": 1, \"tid\": 1, \"ts\": 0, \"dur\": 30000},\n"
+  "  {\"ph\": \"X\", \"name\": \"render\", \"pid\": 1, \"tid\": 1, \"ts\": 40000, \"dur\": 50000},\n"
+  "  {\"ph\": \"X\", \"name\": \"fetch\", \"pid\": 1, \"tid\": 2, \"ts\": 10000, \"dur\": 60000},\n"
+  "  {\"ph\": \"b\", \"name\": \"request\", \"cat\": \"net\", \"id\": \"0x1\", \"pid\": 1, \"tid\": 2, \"ts\": 12000},\n"
+  "  {\"ph\": \"e\", \"name\": \"request\", \"cat\": \"net\", \"id\": \"0x1\", \"pid\": 1, \"tid\": 2, \"ts\": 55000}\n"
+  "]}\n";
+
+/* Chrome Trace JSON opens like a trace of our own; the banner lists what it
+ * held that could not be shown, and a broken one keeps what was shown. */
+static void
+test_window_open_chrome (void)
+{
+  g_autoptr(GFile) file = write_file ("viztracer.json", chrome_json);
+  g_autoptr(GFile) broken = write_file ("broken.json", "{\"traceEvents\": [{\"ph\": \"X\", \"ts\": ");
+  const char *message;
+  JgTrace *shown;
+  JgWindow *window = new_window ();
+
+  jg_window_open (window, file);
+  wait_for_load (window);
+
+  shown = jg_window_get_trace (window);
+  g_assert_nonnull (shown);
+  g_assert_cmpuint (jg_trace_get_n_tasks (shown), ==, 3);
+  g_assert_cmpuint (jg_trace_get_n_workers (shown), ==, 2);
+  g_assert_true (g_file_equal (jg_window_get_file (window), file));
+  g_assert_true (jg_canvas_get_trace (window_child (window, "canvas")) == shown);
+  g_assert_cmpstr (summary_text (window, "task_count_label"), ==, "3");
+  g_assert_cmpstr (summary_text (window, "worker_count_label"), ==, "2");
+
+  g_assert_true (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
+  g_assert_true (gtk_widget_has_css_class (gtk_revealer_get_child (window_child (window, "error_revealer")),
+                                           "info-banner"));
+  g_assert_nonnull (strstr (gtk_label_get_label (window_child (window, "error_title_label")), "viztracer.json"));
+  message = gtk_label_get_label (window_child (window, "error_label"));
+  g_assert_nonnull (strstr (message, "2 async events"));
+  g_assert_nonnull (strstr (message, "not imported"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-error", NULL));
+
+  /* Malformed: the error says so, and the imported trace stays. */
+  jg_window_open (window, broken);
+  wait_for_load (window);
+  g_assert_true (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
+  g_assert_false (gtk_widget_has_css_class (gtk_revealer_get_child (window_child (window, "error_revealer")),
+                                            "info-banner"));
+  g_assert_nonnull (strstr (gtk_label_get_label (window_child (window, "error_title_label")), "broken.json"));
+  g_assert_true (jg_window_get_trace (window) == shown);
+  g_assert_true (g_file_equal (jg_window_get_file (window), file));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_window_settings (void)
 {
@@ -782,6 +919,8 @@ main (int   argc,
   g_test_add_func ("/window/drop", test_window_drop);
   g_test_add_func ("/window/open-dialog", test_window_open_dialog);
   g_test_add_func ("/window/save-export", test_window_save_export);
+  g_test_add_func ("/window/export-picture", test_window_export_picture);
+  g_test_add_func ("/window/open-chrome", test_window_open_chrome);
   g_test_add_func ("/window/settings", test_window_settings);
 
   ret = g_test_run ();

@@ -260,6 +260,29 @@ test_cpu_time_on_leave (void)
   g_assert_cmpuint (jg_trace_get_event (trace, 7)->kind, ==, JG_EVENT_TASK_END);
 }
 
+/* On one thread running tasks in turn (an event loop), CPU time goes only to
+ * the task that ran: leaving another task adds no CPU_TIME. */
+static void
+test_cpu_time_per_task (void)
+{
+  g_autoptr (JgTrace) trace = jg_trace_new ();
+  g_autoptr (JgRecorder) recorder = jg_recorder_new (trace);
+  JgProbe *probe;
+
+  jg_recorder_start (recorder);
+  probe = jg_recorder_open_probe (recorder, 0);
+  jg_probe_emit_run (probe, 1);
+  jg_probe_emit_leave (probe, 2, JG_EVENT_TASK_END, 0);   /* another task ends: no CPU_TIME */
+  jg_probe_emit_leave (probe, 1, JG_EVENT_SUSPEND, JG_SUSPEND_AWAIT);
+  jg_recorder_close_probe (recorder, probe);
+  jg_recorder_stop (recorder);
+
+  g_assert_cmpuint (jg_trace_get_n_events (trace), ==, 4);
+  g_assert_cmpuint (jg_trace_get_event (trace, 1)->kind, ==, JG_EVENT_TASK_END);
+  g_assert_cmpuint (jg_trace_get_event (trace, 2)->kind, ==, JG_EVENT_CPU_TIME);
+  g_assert_cmpuint (jg_trace_get_event (trace, 2)->task, ==, 1);
+}
+
 static void
 test_push (void)
 {
@@ -293,6 +316,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/core/probe/per-thread-order", test_per_thread_order);
   g_test_add_func ("/core/probe/live-visibility", test_live_visibility);
   g_test_add_func ("/core/probe/cpu-time-on-leave", test_cpu_time_on_leave);
+  g_test_add_func ("/core/probe/cpu-time-per-task", test_cpu_time_per_task);
   g_test_add_func ("/core/probe/push", test_push);
   return g_test_run ();
 }

@@ -1,6 +1,8 @@
 /* jg-json-util.c: helpers shared by the JSON loaders. */
 #define G_LOG_DOMAIN "jg-json-util"
 
+#include <string.h>
+
 #include "jg-json-util.h"
 
 char *
@@ -74,4 +76,37 @@ jg_str_is_blank (const char *text)
     if (!g_ascii_isspace (*p))
       return FALSE;
   return TRUE;
+}
+
+static gint
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+GPtrArray *
+jg_json_list_builtins (const char  *env_var,
+                       const char  *installed_dir,
+                       const char  *what,
+                       GError     **error)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDir) dir = NULL;
+  const char *dir_path = g_getenv (env_var);
+  const char *name;
+
+  if (dir_path == NULL || *dir_path == '\0')
+    dir_path = installed_dir;
+  dir = g_dir_open (dir_path, 0, error);
+  if (dir == NULL)
+    {
+      g_prefix_error (error, "The built-in %s are missing: ", what);
+      return NULL;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    if (g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (paths, g_build_filename (dir_path, name, NULL));
+  g_ptr_array_sort (paths, compare_strings);
+  return g_steal_pointer (&paths);
 }

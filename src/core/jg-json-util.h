@@ -22,5 +22,12 @@ const char *jg_strv_find         (const char * const *names,
                                   const char         *name);
 /* Whether @text is empty or white space only. */
 gboolean    jg_str_is_blank      (const char         *text);
+/* The paths of the .json files in the folder named by the environment
+ * variable @env_var, or else in @installed_dir, sorted by name. @what names
+ * them in the error when the folder is missing ("scenarios"). */
+GPtrArray  *jg_json_list_builtins (const char        *env_var,
+                                   const char        *installed_dir,
+                                   const char        *what,
+                                   GError           **error);
 
 G_END_DECLS

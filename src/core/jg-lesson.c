@@ -1179,40 +1179,21 @@ jg_lesson_validate (JgLesson  *self,
 
 /* Built-ins */
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
-}
-
 GPtrArray *
 jg_lesson_load_builtins (GError **error)
 {
   g_autoptr (GPtrArray) lessons = g_ptr_array_new_with_free_func ((GDestroyNotify) jg_lesson_unref);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GDir) dir = NULL;
-  const char *dir_path = g_getenv ("JUGGLER_LESSON_DIR");
-  const char *name;
+  g_autoptr (GPtrArray) paths = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (dir_path == NULL || *dir_path == '\0')
-    dir_path = PKGDATADIR "/lessons";
-  dir = g_dir_open (dir_path, 0, error);
-  if (dir == NULL)
-    {
-      g_prefix_error (error, "The built-in lessons are missing: ");
-      return NULL;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".json"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_strings);
+  paths = jg_json_list_builtins ("JUGGLER_LESSON_DIR", PKGDATADIR "/lessons", "lessons", error);
+  if (paths == NULL)
+    return NULL;
 
-  for (guint i = 0; i < names->len; i++)
+  for (guint i = 0; i < paths->len; i++)
     {
-      g_autofree char *path = g_build_filename (dir_path, g_ptr_array_index (names, i), NULL);
+      const char *path = g_ptr_array_index (paths, i);
       g_autoptr (GFile) file = g_file_new_for_path (path);
       JgLesson *lesson = jg_lesson_load (file, error);
 

@@ -2792,41 +2792,21 @@ compare_ids (gconstpointer a,
   return strcmp (sa->id, sb->id);
 }
 
-static gint
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return strcmp (*(const char **) a, *(const char **) b);
-}
-
 GPtrArray *
 jg_scenario_load_builtins (GError **error)
 {
   g_autoptr (GPtrArray) scenarios = g_ptr_array_new_with_free_func ((GDestroyNotify) jg_scenario_unref);
-  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GDir) dir = NULL;
-  const char *dir_path = g_getenv ("JUGGLER_SCENARIO_DIR");
-  const char *name;
+  g_autoptr (GPtrArray) paths = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (dir_path == NULL || *dir_path == '\0')
-    dir_path = PKGDATADIR "/scenarios";
-  dir = g_dir_open (dir_path, 0, error);
-  if (dir == NULL)
-    {
-      g_prefix_error (error, "The built-in scenarios are missing: ");
-      return NULL;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_suffix (name, ".json"))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_strings);
+  paths = jg_json_list_builtins ("JUGGLER_SCENARIO_DIR", PKGDATADIR "/scenarios", "scenarios", error);
+  if (paths == NULL)
+    return NULL;
 
-  for (guint i = 0; i < names->len; i++)
+  for (guint i = 0; i < paths->len; i++)
     {
-      g_autofree char *path = g_build_filename (dir_path, g_ptr_array_index (names, i), NULL);
-      g_autoptr (GFile) file = g_file_new_for_path (path);
+      g_autoptr (GFile) file = g_file_new_for_path (g_ptr_array_index (paths, i));
       JgScenario *scenario = jg_scenario_load (file, error);
 
       if (scenario == NULL)

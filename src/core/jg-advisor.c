@@ -414,20 +414,13 @@ check_members (Loader             *ld,
                const char * const *allowed,
                GError            **error)
 {
-  g_autoptr (GList) members = json_object_get_members (object);
+  g_autofree char *name = jg_json_unknown_member (object, allowed);
+  g_autofree char *list = NULL;
 
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-
-      if (name[0] != '_' && jg_strv_find (allowed, name) == NULL)
-        {
-          g_autofree char *list = g_strjoinv (", ", (char **) allowed);
-
-          return fail_member (ld, error, object, path, name, "unknown field (expected one of: %s)", list);
-        }
-    }
-  return TRUE;
+  if (name == NULL)
+    return TRUE;
+  list = g_strjoinv (", ", (char **) allowed);
+  return fail_member (ld, error, object, path, name, "unknown field (expected one of: %s)", list);
 }
 
 /* Looks up @member; FALSE with an error if it is required and missing. */

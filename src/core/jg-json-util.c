@@ -69,6 +69,22 @@ jg_strv_find (const char * const *names,
   return NULL;
 }
 
+char *
+jg_json_unknown_member (JsonObject         *object,
+                        const char * const *allowed)
+{
+  g_autoptr (GList) members = json_object_get_members (object);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+
+      if (name[0] != '_' && jg_strv_find (allowed, name) == NULL)
+        return g_strdup (name);
+    }
+  return NULL;
+}
+
 gboolean
 jg_str_is_blank (const char *text)
 {

@@ -20,6 +20,10 @@ gboolean    jg_json_holds        (JsonNode           *node,
 /* The entry of NULL-terminated @names equal to @name, or NULL. */
 const char *jg_strv_find         (const char * const *names,
                                   const char         *name);
+/* The first member of @object not in NULL-terminated @allowed (members
+ * starting with "_" are comments), or NULL if there is none. */
+char       *jg_json_unknown_member (JsonObject         *object,
+                                    const char * const *allowed);
 /* Whether @text is empty or white space only. */
 gboolean    jg_str_is_blank      (const char         *text);
 /* The paths of the .json files in the folder named by the environment

@@ -561,21 +561,15 @@ check_members (Loader             *ld,
                const char * const *allowed,
                GError            **error)
 {
-  g_autoptr (GList) members = json_object_get_members (object);
+  g_autofree char *name = jg_json_unknown_member (object, allowed);
+  g_autofree char *member = NULL;
+  g_autofree char *list = NULL;
 
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-
-      if (name[0] != '_' && jg_strv_find (allowed, name) == NULL)
-        {
-          g_autofree char *member = jg_json_path_member (path, name);
-          g_autofree char *list = g_strjoinv (", ", (char **) allowed);
-
-          return invalid (ld, error, member, "unknown field (expected one of: %s)", list);
-        }
-    }
-  return TRUE;
+  if (name == NULL)
+    return TRUE;
+  member = jg_json_path_member (path, name);
+  list = g_strjoinv (", ", (char **) allowed);
+  return invalid (ld, error, member, "unknown field (expected one of: %s)", list);
 }
 
 /* A non-blank string; *out stays NULL when it is optional and absent. */

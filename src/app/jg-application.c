@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "jg-application.h"
 #include "jg-preferences-dialog.h"
@@ -187,9 +188,31 @@ jg_application_startup (GApplication *application)
   set_accels (app, "app.preferences", "<Control>comma", NULL);
   set_accels (app, "app.wizard", "<Control>m", NULL);
   set_accels (app, "win.compare", "<Shift><Control>r", NULL);
+  set_accels (app, "win.presenter", "F5", NULL);
+  set_accels (app, "win.presenter-window", "<Shift>F5", NULL);
+  set_accels (app, "win.open-lesson", "<Control>l", NULL);
+  set_accels (app, "win.show-lesson", "<Shift><Control>l", NULL);
+  set_accels (app, "win.lesson-next", "<Alt>Right", NULL);
+  set_accels (app, "win.lesson-prev", "<Alt>Left", NULL);
   set_accels (app, "app.quit", "<Control>q", NULL);
 
   gtk_window_set_default_icon_name (APP_ID);
+}
+
+/* A lesson rather than a trace: JSON that names the lesson format near its
+ * start (where Juggler writes it). Reading it whole is jg_lesson_load ()'s job. */
+static gboolean
+is_lesson_file (GFile *file)
+{
+  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, NULL);
+  char head[4096];
+  gsize length = 0;
+
+  if (stream == NULL
+      || !g_input_stream_read_all (G_INPUT_STREAM (stream), head, sizeof head - 1, &length, NULL, NULL))
+    return FALSE;
+  head[length] = '\0';
+  return g_str_has_prefix (g_strchug (head), "{") && strstr (head, "\"" JG_LESSON_FORMAT "\"") != NULL;
 }
 
 static JgWindow *
@@ -218,10 +241,18 @@ jg_application_open (GApplication  *application,
   JgApplication *self = JG_APPLICATION (application);
 
   /* One trace per window: the first file goes into the current window when it
-   * is still empty, every other file gets a window of its own. */
+   * is still empty, every other file gets a window of its own. A lesson goes
+   * into the current window, which shows its steps. */
   for (int i = 0; i < n_files; i++)
     {
       JgWindow *window = jg_application_get_window (self);
+
+      if (is_lesson_file (files[i]))
+        {
+          jg_window_open_lesson (window, files[i]);
+          gtk_window_present (GTK_WINDOW (window));
+          continue;
+        }
 
       if (jg_window_get_trace (window) != NULL || jg_window_get_loading (window))
         window = jg_window_new (GTK_APPLICATION (self));

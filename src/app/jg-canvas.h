@@ -113,4 +113,36 @@ char              *jg_canvas_describe_point    (JgCanvas          *self,
 /* For geometry (where a time or a lane is drawn) and tests. */
 JgSwimlanePainter *jg_canvas_get_painter       (JgCanvas          *self);
 
+/* Accessibility. The keyboard cursor sits on a lane of the view and a span of
+ * it (arrows move it, Enter selects its task, as a click does); FALSE if the
+ * keyboard has not put it anywhere yet. @task is JG_LANE_NONE, and @start and
+ * @end the cursor's time, when the lane has no span there. */
+gboolean           jg_canvas_get_cursor        (JgCanvas          *self,
+                                                guint             *lane,
+                                                guint32           *task,
+                                                guint64           *start,
+                                                guint64           *end);
+/* The colours of the keyboard cursor's ring, and of the rim inside it. */
+void               jg_canvas_get_focus_colors  (JgCanvas          *self,
+                                                JgRgba            *ring,
+                                                JgRgba            *rim);
+/* What the canvas tells assistive technology, as plain text: the time and
+ * lanes shown with what each did ("thread 2: Running 48%, Waiting for GIL
+ * 52%"); the selected task (name, state, start, duration); the span under
+ * the keyboard cursor (NULL without one or without a selection). */
+char              *jg_canvas_describe_lanes    (JgCanvas          *self);
+char              *jg_canvas_describe_selection (JgCanvas         *self);
+char              *jg_canvas_describe_cursor   (JgCanvas          *self);
+/* All three, as the accessible description puts them. */
+char              *jg_canvas_get_accessible_text (JgCanvas        *self);
+/* The accessible label and description last given to GTK. The description
+ * follows changes shortly after them (a live run's every two seconds), the
+ * keyboard cursor's at once. */
+const char        *jg_canvas_get_accessible_label (JgCanvas       *self);
+const char        *jg_canvas_get_accessible_description (JgCanvas *self);
+/* The system's high contrast (a "HighContrast" GTK theme) and large text
+ * (gtk-xft-dpi over 96 dpi) as the canvas follows them. */
+gboolean           jg_canvas_get_high_contrast (JgCanvas          *self);
+double             jg_canvas_get_text_scale    (JgCanvas          *self);
+
 G_END_DECLS

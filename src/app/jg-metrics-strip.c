@@ -20,6 +20,7 @@ struct _JgMetricsStrip
   GtkLabel  *parallelism_label;
   GtkLabel  *parallelism_detail_label;
   GtkLabel  *wall_time_label;
+  GtkLabel  *wall_time_detail_label;
   GtkLabel  *speedup_label;
   GtkLabel  *speedup_detail_label;
   GtkLabel  *utilisation_label;
@@ -51,6 +52,44 @@ jg_format_speedup (double speedup)
   return g_strdup_printf (_("%.*f×"), speedup < 9.995 ? 2 : 1, speedup);
 }
 
+/* Slow motion: the trace's times are stretched. The tile shows the stretched
+ * wall time, as the lanes do, and the real one under it; its tooltip says
+ * both in one sentence. At 1× it is the plain wall time. */
+static void
+set_wall_time (JgMetricsStrip  *self,
+               const JgMetrics *metrics)
+{
+  GtkWidget *tile = gtk_widget_get_parent (GTK_WIDGET (self->wall_time_label));
+  g_autofree char *stretched = NULL;
+  g_autofree char *real = NULL;
+  g_autofree char *factor = NULL;
+  g_autofree char *tooltip = NULL;
+
+  if (metrics == NULL || !(metrics->time_scale > 1.0))
+    {
+      if (metrics != NULL)
+        set_label_take (self->wall_time_label, jg_format_duration (metrics->wall_ns));
+      gtk_label_set_label (self->wall_time_detail_label, _("from start to end"));
+      gtk_widget_set_tooltip_text (tile, NULL);
+      return;
+    }
+
+  stretched = jg_format_duration (metrics->wall_ns);
+  real = jg_format_duration ((guint64) llround (metrics->wall_ns / metrics->time_scale));
+  /* Translators: a slow-motion factor, e.g. "100×" */
+  factor = g_strdup_printf (_("%g×"), metrics->time_scale);
+  gtk_label_set_label (self->wall_time_label, stretched);
+  set_label_take (self->wall_time_detail_label,
+                  /* Translators: under the wall time of a run in slow motion: its real
+                   * wall time and the factor, e.g. "real 24.0 ms at 100×" */
+                  g_strdup_printf (_("real %s at %s"), real, factor));
+  /* Translators: the wall time's tooltip in slow motion, e.g. "2.40 s (real 24.0 ms
+   * at 100×): every duration of the run was stretched, so it really happened slower" */
+  tooltip = g_strdup_printf (_("%s (real %s at %s): every duration of the run was stretched, "
+                               "so it really happened slower"), stretched, real, factor);
+  gtk_widget_set_tooltip_text (tile, tooltip);
+}
+
 static void
 jg_metrics_strip_dispose (GObject *object)
 {
@@ -80,6 +119,7 @@ jg_metrics_strip_class_init (JgMetricsStripClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JgMetricsStrip, parallelism_label);
   gtk_widget_class_bind_template_child (widget_class, JgMetricsStrip, parallelism_detail_label);
   gtk_widget_class_bind_template_child (widget_class, JgMetricsStrip, wall_time_label);
+  gtk_widget_class_bind_template_child (widget_class, JgMetricsStrip, wall_time_detail_label);
   gtk_widget_class_bind_template_child (widget_class, JgMetricsStrip, speedup_label);
   gtk_widget_class_bind_template_child (widget_class, JgMetricsStrip, speedup_detail_label);
   gtk_widget_class_bind_template_child (widget_class, JgMetricsStrip, utilisation_label);
@@ -132,6 +172,7 @@ jg_metrics_strip_set_metrics (JgMetricsStrip  *self,
       gtk_label_set_label (self->parallelism_detail_label, _("tasks running at the same instant"));
       gtk_label_set_label (self->utilisation_detail_label, _("of the machine’s cores"));
       gtk_label_set_label (self->handoffs_detail_label, _("the GIL changed hands"));
+      set_wall_time (self, NULL);
       return;
     }
 
@@ -146,7 +187,7 @@ jg_metrics_strip_set_metrics (JgMetricsStrip  *self,
                   g_strdup_printf (_("tasks running at the same instant, on average · peak %u"),
                                    metrics->max_parallelism));
 
-  set_label_take (self->wall_time_label, jg_format_duration (metrics->wall_ns));
+  set_wall_time (self, metrics);
   set_label_take (self->utilisation_label, jg_format_percent (metrics->core_utilisation));
   set_label_take (self->utilisation_detail_label,
                   /* Translators: under the core utilisation, e.g. "of 4 cores" */

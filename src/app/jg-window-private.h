@@ -3,9 +3,13 @@
 #pragma once
 
 #include "jg-canvas.h"
+#include "jg-caption.h"
+#include "jg-caption-bar.h"
+#include "jg-lesson-view.h"
 #include "jg-metrics-strip.h"
 #include "jg-player.h"
 #include "jg-player-bar.h"
+#include "jg-projector-window.h"
 #include "jg-run.h"
 #include "jg-scenario-panel.h"
 #include "jg-task-history.h"
@@ -13,6 +17,13 @@
 #include "jg-window.h"
 
 G_BEGIN_DECLS
+
+typedef enum
+{
+  JG_PRESENTER_OFF = 0,
+  JG_PRESENTER_FULLSCREEN,    /* this window, full screen, projector theme (F5) */
+  JG_PRESENTER_SECOND_WINDOW, /* the canvas alone in a JgProjectorWindow (Shift+F5) */
+} JgPresenterMode;
 
 struct _JgWindow
 {
@@ -59,6 +70,21 @@ struct _JgWindow
   guint                 autosaving : 1;   /* a save is being written */
   guint                 autosave_pending : 1; /* ... and another is wanted after it */
 
+  /* Lessons (jg-window-lesson.c) */
+  JgLessonView         *lesson_view;      /* the lesson window, once a lesson is open */
+  GCancellable         *lesson_cancellable; /* the lesson load in flight */
+  GMenu                *lesson_section;   /* the main menu's lessons; the courses are added in code */
+  JgStartMethod         start_method;     /* how runs start worker processes: as the lesson step says */
+
+  /* Presenter mode and captions (jg-window-presenter.c) */
+  JgPresenterMode       presenter_mode;
+  JgCaptionStep         presenter_step;   /* what Page Down goes to */
+  guint64               presenter_hold;   /* a live run's held time, or G_MAXUINT64 */
+  JgCaptioner          *captioner;        /* of the trace shown, made when first asked */
+  JgProjectorWindow    *projector;        /* the second window, or NULL */
+  guint                 caption_source;
+  guint                 sidebar_before : 1; /* the sidebar's state before presenting */
+
   /* Template widgets */
   GtkStackSwitcher     *switcher;
   GtkMenuButton        *scenario_button;
@@ -89,6 +115,9 @@ struct _JgWindow
   GtkButton            *recent_button;
   JgMetricsStrip       *strip;
   JgPlayerBar          *player_bar;
+  JgCaptionBar         *caption_bar;
+  GtkWidget            *view_buttons;
+  GtkWidget            *zoom_buttons;
   GtkButton            *last_run_button;
   GtkRevealer          *history_revealer;
   JgTaskHistory        *history;
@@ -160,5 +189,29 @@ void      _jg_window_autosave_finish   (JgWindow     *self);
 void      _jg_window_autosave_stop     (JgWindow     *self);
 GFile    *_jg_window_get_autosave_file (void);
 gboolean  _jg_window_is_autosave_file  (GFile        *file);
+
+/* jg-window-presenter.c */
+void      _jg_window_init_presenter    (JgWindow     *self);
+void      _jg_window_dispose_presenter (JgWindow     *self);
+void      _jg_window_set_presenter_mode (JgWindow       *self,
+                                         JgPresenterMode mode);
+JgPresenterMode _jg_window_get_presenter_mode (JgWindow *self);
+/* Explains what happened at the play head (or the live edge) again. */
+void      _jg_window_update_caption    (JgWindow     *self);
+/* A new trace is shown: its captions start afresh. */
+void      _jg_window_presenter_trace_changed (JgWindow *self);
+/* The player got or lost the trace shown (a run ended while held). */
+void      _jg_window_presenter_player_changed (JgWindow *self);
+const char *_jg_window_get_caption_text (JgWindow    *self);
+
+/* jg-window-lesson.c */
+void      _jg_window_init_lesson       (JgWindow     *self);
+void      _jg_window_dispose_lesson    (JgWindow     *self);
+void      _jg_window_class_init_lesson (GtkWidgetClass *widget_class);
+/* Sets the header bar and the side panel to @step (scenario, model, workers,
+ * interpreter, switch interval, start method, parameters) and shows its
+ * prepared trace, or nothing until Run when it has none. */
+void      _jg_window_show_lesson_step  (JgWindow     *self,
+                                        JgLessonStep *step);
 
 G_END_DECLS

@@ -120,6 +120,7 @@ _jg_window_update_player (JgWindow *self)
     }
   gtk_widget_set_visible (GTK_WIDGET (self->player_bar), trace != NULL);
   update_player_actions (self);
+  _jg_window_presenter_player_changed (self);
 }
 
 static void

@@ -281,6 +281,58 @@ on_workers_input (JgWindow      *self,
   return TRUE;
 }
 
+/* Slow motion: the drop-down's rows, in the order of the "time-scale"
+ * setting's choices. */
+static const char * const time_scales[] = { "1", "10", "100", "1000" };
+
+static gboolean
+time_scale_to_row (GValue   *value,
+                   GVariant *variant,
+                   gpointer  user_data)
+{
+  const char *scale = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (time_scales); i++)
+    if (g_str_equal (scale, time_scales[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+row_to_time_scale (const GValue       *value,
+                   const GVariantType *expected_type,
+                   gpointer            user_data)
+{
+  guint row = g_value_get_uint (value);
+
+  return row < G_N_ELEMENTS (time_scales) ? g_variant_new_string (time_scales[row]) : NULL;
+}
+
+static double
+selected_time_scale (JgWindow *self)
+{
+  g_autofree char *scale = g_settings_get_string (self->settings, "time-scale");
+  double value = g_ascii_strtod (scale, NULL);
+
+  return value >= JG_TIME_SCALE_MIN && value <= JG_TIME_SCALE_MAX ? value : 1.0;
+}
+
+/* The drop-down and win.time-scale (presenter mode's way to change it) both
+ * follow the setting, so a change from either shows in the other. */
+static void
+init_time_scale (JgWindow *self)
+{
+  GObject *dropdown = gtk_widget_get_template_child (GTK_WIDGET (self), JG_TYPE_WINDOW, "time_scale_dropdown");
+  g_autoptr(GAction) action = g_settings_create_action (self->settings, "time-scale");
+
+  g_action_map_add_action (G_ACTION_MAP (self), action);
+  g_settings_bind_with_mapping (self->settings, "time-scale", dropdown, "selected", G_SETTINGS_BIND_DEFAULT,
+                                time_scale_to_row, row_to_time_scale, NULL, NULL);
+}
+
 static void
 on_default_interval_changed (JgWindow *self)
 {
@@ -382,8 +434,10 @@ on_baseline_finished (JgRun    *run,
   g_signal_handlers_disconnect_by_data (run, self);
   g_clear_object (&self->baseline_run);
 
+  /* Baselines are real times: the sequential run goes at normal speed. */
   if (status == JG_RUN_COMPLETED)
-    store_baseline (self, key, (gint64) jg_trace_get_duration_ns (jg_run_get_trace (run)));
+    store_baseline (self, key, (gint64) (jg_trace_get_duration_ns (jg_run_get_trace (run))
+                                         / jg_trace_get_time_scale (jg_run_get_trace (run))));
   else if (status != JG_RUN_STOPPED)
     store_baseline (self, key, -1);
 
@@ -498,7 +552,9 @@ _jg_window_update_speedup (JgWindow *self)
           return;
         }
 
-      value = jg_format_speedup ((double) *baseline / (double) self->metrics->wall_ns);
+      /* Slow motion: real against real time. */
+      value = jg_format_speedup ((double) *baseline * MAX (self->metrics->time_scale, 1.0)
+                                 / (double) self->metrics->wall_ns);
       if (trace_is_baseline (self->trace))
         {
           detail = g_strdup (_("this is the sequential run"));
@@ -537,7 +593,7 @@ on_run_finished (JgRun    *run,
   _jg_window_autosave_finish (self);
 
   if (jg_run_get_status (run) == JG_RUN_COMPLETED && trace_is_baseline (jg_run_get_trace (run)))
-    store_baseline (self, self->run_key, (gint64) self->metrics->wall_ns);
+    store_baseline (self, self->run_key, (gint64) (self->metrics->wall_ns / MAX (self->metrics->time_scale, 1.0)));
 
   _jg_window_update_heading (self);
   _jg_window_update_actions (self);
@@ -583,6 +639,8 @@ run_action (GtkWidget  *widget,
   options.workers = (guint) gtk_spin_button_get_value_as_int (self->workers_spin);
   options.interpreter = gtk_drop_down_get_selected (self->interpreter_dropdown);
   options.switch_interval_ms = gtk_spin_button_get_value (self->switch_interval_spin);
+  options.start_method = self->start_method; /* as the lesson step says (jg-window-lesson.c) */
+  options.time_scale = selected_time_scale (self);
 
   run = jg_run_new (plan, &options);
   jg_run_set_definition (run, jg_scenario_get_definition (self->scenario));
@@ -887,6 +945,7 @@ _jg_window_init_runs (JgWindow *self)
   gtk_menu_button_set_menu_model (self->scenario_button, G_MENU_MODEL (menu));
 
   fill_interpreters (self);
+  init_time_scale (self);
   on_default_interval_changed (self);
   g_signal_connect_object (self->settings, "changed::switch-interval",
                            G_CALLBACK (on_default_interval_changed), self, G_CONNECT_SWAPPED);
@@ -905,6 +964,9 @@ _jg_window_dispose_runs (JgWindow *self)
     }
 
   _jg_window_drop_run (self);
+  /* The setting outlives the window: its action must not tell a window
+   * that is gone about a change. */
+  g_action_map_remove_action (G_ACTION_MAP (self), "time-scale");
 
   self->scenario = NULL;
   g_clear_pointer (&self->scenario_key, g_free);
@@ -926,6 +988,8 @@ _jg_window_class_init_runs (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, on_interpreter_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_workers_output);
   gtk_widget_class_bind_template_callback (widget_class, on_workers_input);
+  /* Found with gtk_widget_get_template_child: no field of its own. */
+  gtk_widget_class_bind_template_child_full (widget_class, "time_scale_dropdown", FALSE, 0);
 
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);

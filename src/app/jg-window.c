@@ -438,6 +438,7 @@ _jg_window_show_trace (JgWindow *self,
 {
   g_set_object (&self->trace, trace);
   g_set_object (&self->file, file);
+  _jg_window_presenter_trace_changed (self);
 
   jg_canvas_set_trace (self->canvas, trace, spans, lod);
   jg_task_history_set_task (self->history, NULL, NULL, JG_LANE_NONE);
@@ -452,6 +453,7 @@ _jg_window_show_trace (JgWindow *self,
   _jg_window_update_heading (self);
   _jg_window_update_actions (self);
   _jg_window_update_speedup (self);
+  _jg_window_update_caption (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TRACE]);
@@ -467,6 +469,24 @@ on_theme_changed (JgWindow *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "projector");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "projector");
+}
+
+/* The system's high contrast, which GTK 4.8 knows only as the "HighContrast"
+ * (or "HighContrastInverse") theme: style.css makes Juggler's own colours
+ * (chips, banners, bars) stronger under this class; the canvas follows the
+ * same setting by itself. */
+static void
+on_gtk_theme_changed (JgWindow *self)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *lower = NULL;
+
+  g_object_get (gtk_widget_get_settings (GTK_WIDGET (self)), "gtk-theme-name", &name, NULL);
+  lower = name != NULL ? g_ascii_strdown (name, -1) : NULL;
+  if (lower != NULL && strstr (lower, "highcontrast") != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "high-contrast");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "high-contrast");
 }
 
 /* Opening */
@@ -1200,8 +1220,10 @@ jg_window_dispose (GObject *object)
       g_clear_object (&self->load_cancellable);
     }
 
+  _jg_window_dispose_presenter (self);
   _jg_window_dispose_runs (self);
   _jg_window_dispose_replay (self);
+  _jg_window_dispose_lesson (self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), JG_TYPE_WINDOW);
 
@@ -1320,6 +1342,7 @@ jg_window_class_init (JgWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (JG_TYPE_CANVAS);
+  g_type_ensure (JG_TYPE_CAPTION_BAR);
   g_type_ensure (JG_TYPE_METRICS_STRIP);
   g_type_ensure (JG_TYPE_PLAYER_BAR);
   g_type_ensure (JG_TYPE_SCENARIO_PANEL);
@@ -1355,6 +1378,9 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JgWindow, empty_title_label);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, recent_button);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, strip);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, caption_bar);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, view_buttons);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, zoom_buttons);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, history_revealer);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, history);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, summary);
@@ -1382,6 +1408,7 @@ jg_window_class_init (JgWindowClass *klass)
 
   _jg_window_class_init_runs (widget_class);
   _jg_window_class_init_replay (widget_class);
+  _jg_window_class_init_lesson (widget_class);
 }
 
 static void
@@ -1411,6 +1438,9 @@ jg_window_init (JgWindow *self)
   g_signal_connect_object (self->settings, "changed::theme", G_CALLBACK (on_theme_changed), self,
                            G_CONNECT_SWAPPED);
   on_theme_changed (self);
+  g_signal_connect_object (gtk_widget_get_settings (GTK_WIDGET (self)), "notify::gtk-theme-name",
+                           G_CALLBACK (on_gtk_theme_changed), self, G_CONNECT_SWAPPED);
+  on_gtk_theme_changed (self);
 
   g_object_bind_property (self->canvas, "follow", self->follow_button, "active",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
@@ -1420,6 +1450,8 @@ jg_window_init (JgWindow *self)
 
   _jg_window_init_runs (self);
   _jg_window_init_replay (self);
+  _jg_window_init_lesson (self);
+  _jg_window_init_presenter (self);
 
   jg_window_update_recent (self);
   _jg_window_show_trace (self, NULL, NULL, NULL, NULL);

@@ -4,6 +4,7 @@
 
 #include <gtk/gtk.h>
 
+#include "jg-lesson-view.h"
 #include "jg-picture.h"
 #include "jg-run.h"
 #include "jg-scenario.h"
@@ -48,5 +49,21 @@ GFile      *jg_window_get_file      (JgWindow       *self);
 /* The run whose trace is shown, or NULL for a file's trace. */
 JgRun      *jg_window_get_run       (JgWindow       *self);
 JgScenario *jg_window_get_scenario  (JgWindow       *self);
+/* Reads a lesson file in a worker thread and shows it from its first step in
+ * the lesson window; a bad file gets the error banner, naming the file and
+ * the field, and what is shown stays. */
+void        jg_window_open_lesson   (JgWindow       *self,
+                                     GFile          *file);
+/* The same for the built-in lesson @id (jg_lesson_find_builtin ()). */
+void        jg_window_open_course   (JgWindow       *self,
+                                     const char     *id);
+/* Shows @lesson (read from @file, or NULL) in the lesson window. */
+void        jg_window_set_lesson    (JgWindow       *self,
+                                     JgLesson       *lesson,
+                                     GFile          *file);
+/* The lesson window, or NULL while no lesson has been opened. */
+JgLessonView *jg_window_get_lesson_view (JgWindow   *self);
+/* TRUE while a lesson is being read. */
+gboolean    jg_window_get_lesson_loading (JgWindow  *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "jg-application.h"
+#include "jg-i18n.h"
 #include "jg-resources.h"
 
 int
@@ -15,8 +16,8 @@ main (int   argc,
 {
   g_autoptr(JgApplication) app = NULL;
 
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  /* GTK calls setlocale () itself when it starts: binding before is enough. */
+  jg_i18n_init ();
   textdomain (GETTEXT_PACKAGE);
 
   /* The resources live in a static library: register them by hand so the

@@ -171,8 +171,12 @@ list_builtins (gboolean as_json)
       JgLesson *lesson = g_ptr_array_index (lessons, i);
 
       if (!as_json)
-        printf ("%-24s %s (%u steps)\n", jg_lesson_get_id (lesson), jg_lesson_get_title (lesson),
-                jg_lesson_get_n_steps (lesson));
+        {
+          printf ("%-24s ", jg_lesson_get_id (lesson));
+          /* TRANSLATORS: a lesson's title and length: "Python concurrency, step by step (12 steps)" */
+          printf (ngettext ("%s (%u step)\n", "%s (%u steps)\n", jg_lesson_get_n_steps (lesson)),
+                  jg_lesson_get_title (lesson), jg_lesson_get_n_steps (lesson));
+        }
       json_builder_begin_object (builder);
       set_string (builder, "id", jg_lesson_get_id (lesson));
       set_string (builder, "title", jg_lesson_get_title (lesson));

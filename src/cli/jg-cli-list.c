@@ -114,8 +114,13 @@ print_text (GPtrArray *scenarios)
           if (param->type == JG_PARAM_BOOL)
             printf ("%-20s   %s=%s  %s\n", "", param->name, value, param->label);
           else
-            printf ("%-20s   %s=%s  %s (%s to %s%s%s)\n", "", param->name, value, param->label,
-                    low, high, param->unit ? " " : "", param->unit ? param->unit : "");
+            {
+              printf ("%-20s   %s=%s  ", "", param->name, value);
+              /* TRANSLATORS: a parameter and its range: "Numbers to check (1 to 64 tasks)";
+               * the last two %s are a space and the unit, or nothing */
+              printf (_("%s (%s to %s%s%s)\n"), param->label,
+                      low, high, param->unit ? " " : "", param->unit ? param->unit : "");
+            }
         }
     }
 }

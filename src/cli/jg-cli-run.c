@@ -239,8 +239,27 @@ print_text (JgRun      *run,
   printf ("%s (%s)\n", jg_trace_get_title (trace), jg_trace_get_scenario_id (trace));
   printf ("  %-18s %s, %u workers, %s, switch interval %.2f ms\n", _("Run"),
           info->model, info->workers, info->interpreter, info->switch_interval_ms);
+  if (metrics->time_scale > 1.0)
+    {
+      printf ("  %-18s ", _("Slow motion"));
+      /* Translators: e.g. "10× (every time below is stretched)" */
+      printf (_("%g× (every time below is stretched)"), metrics->time_scale);
+      printf ("\n");
+    }
   printf ("  %-18s %s\n", _("Status"), jg_run_status_name (jg_run_get_status (run)));
-  printf ("  %-18s %.3f s\n", _("Wall time"), metrics->wall_ns / 1e9);
+  /* Slow motion: every time printed is stretched; the wall time says both. */
+  if (metrics->time_scale > 1.0)
+    {
+      /* Translators: the wall time of a run in slow motion, e.g. "2.400 s (real 0.240 s at 10×)" */
+      printf ("  %-18s ", _("Wall time"));
+      printf (_("%.3f s (real %.3f s at %g×)"), metrics->wall_ns / 1e9,
+              metrics->wall_ns / 1e9 / metrics->time_scale, metrics->time_scale);
+      printf ("\n");
+    }
+  else
+    {
+      printf ("  %-18s %.3f s\n", _("Wall time"), metrics->wall_ns / 1e9);
+    }
   printf ("  %-18s %.3f s\n", _("CPU time"), metrics->cpu_ns / 1e9);
   printf ("  %-18s %.2f (peak %u)\n", _("Concurrency"), metrics->concurrency, metrics->max_concurrency);
   printf ("  %-18s %.2f (peak %u)\n", _("Parallelism"), metrics->parallelism, metrics->max_parallelism);
@@ -341,6 +360,7 @@ run_command (int        argc,
   gboolean as_json = FALSE;
   gint workers = -1;
   double switch_interval = JG_GIL_DEFAULT_INTERVAL_MS;
+  double time_scale = 1.0;
   const GOptionEntry entries[] = {
     { "model", 'm', 0, G_OPTION_ARG_STRING, &model_name, N_("sequential, threads, asyncio, hybrid or processes (default: the scenario's)"), N_("MODEL") },
     { "workers", 'w', 0, G_OPTION_ARG_INT, &workers, N_("Threads or processes in the pool (default: a thread per task, a process per core)"), N_("N") },
@@ -348,6 +368,7 @@ run_command (int        argc,
     { "executor", 0, 0, G_OPTION_ARG_STRING, &executor_name, N_("Hybrid: where the loop sends computing and blocking work, a thread pool or a pool of worker processes (threads or processes; default: threads)"), N_("EXECUTOR") },
     { "interpreter", 'i', 0, G_OPTION_ARG_STRING, &interpreter_name, N_("gil, free-threaded or per-interpreter (default: gil)"), N_("MODE") },
     { "switch-interval", 0, 0, G_OPTION_ARG_DOUBLE, &switch_interval, N_("The GIL's switch interval (default: 5)"), N_("MS") },
+    { "time-scale", 0, 0, G_OPTION_ARG_DOUBLE, &time_scale, N_("Slow motion: every duration of the run (work, I/O, timeouts, the switch interval, start-ups) lasts N times longer, 1 to 1000; the wall time is printed stretched and real (default: 1)"), N_("N") },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Set a scenario parameter (repeatable)"), N_("NAME=VALUE") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Save the trace to this .juggler file"), N_("TRACE") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, N_("Print one JSON object"), NULL },
@@ -375,6 +396,7 @@ run_command (int        argc,
 
   jg_run_options_init (&options);
   options.switch_interval_ms = switch_interval;
+  options.time_scale = time_scale;
   if (model_name != NULL && !jg_model_from_name (model_name, &options.model))
     return jg_cli_fail ("run", _("unknown model “%s” (expected sequential, threads, asyncio, hybrid or processes)"),
                         model_name);
@@ -392,6 +414,8 @@ run_command (int        argc,
   options.workers = workers > 0 ? (guint) workers : 0;
   if (!(switch_interval >= JG_GIL_MIN_INTERVAL_MS) || switch_interval > 1000)
     return jg_cli_fail ("run", "%s", _("--switch-interval must be between 0.001 and 1000 ms"));
+  if (!(time_scale >= JG_TIME_SCALE_MIN && time_scale <= JG_TIME_SCALE_MAX))
+    return jg_cli_fail ("run", "%s", _("--time-scale must be from 1 (normal speed) to 1000"));
 
   scenario = jg_cli_load_scenario (argv[1], &error);
   if (scenario == NULL)

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "jg-cli.h"
@@ -46,8 +47,8 @@ jg_cli_validate (int    argc,
       for (guint t = 0; t < plan->n_tasks; t++)
         n_steps += plan->tasks[t].n_steps;
       /* TRANSLATORS: "FILE: ok (10 tasks, 50000 steps with defaults)" */
-      printf (_("%s: ok (%u tasks, %" G_GUINT64_FORMAT " steps with defaults)\n"),
-              argv[i], plan->n_tasks, n_steps);
+      printf (_("%s: ok (%u tasks, %" PRIu64 " steps with defaults)\n"),
+              argv[i], plan->n_tasks, (uint64_t) n_steps); /* PRIu64: xgettext keeps it whole */
     }
   return status;
 }

@@ -39,6 +39,11 @@ gboolean jg_cli_parse_sets    (char          **sets,
                                GError        **error);
 /* Prints the object built by @builder as one JSON object on stdout. */
 void     jg_cli_print_json    (JsonBuilder   *builder);
+/* Prints one row of a text report, "  LABEL   value\n": the label padded to
+ * a column, then @format's text (translated apart from the label). */
+void     jg_cli_print_row     (const char    *label,
+                               const char    *format,
+                               ...) G_GNUC_PRINTF (2, 3);
 /* Prints "juggler-cli COMMAND: message" on stderr; returns the failure status. */
 int      jg_cli_fail          (const char    *command,
                                const char    *format,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "jg-cli.h"
+#include "jg-i18n.h"
 
 typedef struct
 {
@@ -79,6 +80,20 @@ jg_cli_print_json (JsonBuilder *builder)
   printf ("%s\n", text);
 }
 
+void
+jg_cli_print_row (const char *label,
+                  const char *format,
+                  ...)
+{
+  va_list args;
+
+  printf ("  %-18s ", label);
+  va_start (args, format);
+  vprintf (format, args);
+  va_end (args);
+  printf ("\n");
+}
+
 int
 jg_cli_fail (const char *command,
              const char *format,
@@ -136,8 +151,7 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  jg_i18n_init ();
   textdomain (GETTEXT_PACKAGE);
 
   if (argc < 2)

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
@@ -420,7 +422,7 @@ check_members (Loader             *ld,
   if (name == NULL)
     return TRUE;
   list = g_strjoinv (", ", (char **) allowed);
-  return fail_member (ld, error, object, path, name, "unknown field (expected one of: %s)", list);
+  return fail_member (ld, error, object, path, name, _("unknown field (expected one of: %s)"), list);
 }
 
 /* Looks up @member; FALSE with an error if it is required and missing. */
@@ -435,7 +437,7 @@ get_member (Loader      *ld,
 {
   *out = json_object_get_member (object, member);
   if (*out == NULL && required)
-    return fail_member (ld, error, object, path, member, "required field is missing");
+    return fail_member (ld, error, object, path, member, _("required field is missing"));
   return TRUE;
 }
 
@@ -456,9 +458,9 @@ get_string (Loader      *ld,
   if (node == NULL)
     return TRUE;
   if (!jg_json_holds (node, G_TYPE_STRING))
-    return fail_member (ld, error, object, path, member, "expected a string, not %s", jg_json_describe (node));
+    return fail_member (ld, error, object, path, member, _("expected a string, not %s"), jg_json_describe (node));
   if (jg_str_is_blank (json_node_get_string (node)))
-    return fail_member (ld, error, object, path, member, "must not be empty");
+    return fail_member (ld, error, object, path, member, _("must not be empty"));
   *out = json_node_get_string (node);
   return TRUE;
 }
@@ -505,7 +507,7 @@ get_name (Loader             *ld,
     {
       g_autofree char *list = g_strjoinv (", ", (char **) names);
 
-      return fail_member (ld, error, object, path, member, "“%s” is not one of: %s", name, list);
+      return fail_member (ld, error, object, path, member, _("“%s” is not one of: %s"), name, list);
     }
   *out = g_strdup (name);
   return TRUE;
@@ -527,7 +529,7 @@ get_bool (Loader      *ld,
   if (node == NULL)
     return TRUE;
   if (!jg_json_holds (node, G_TYPE_BOOLEAN))
-    return fail_member (ld, error, object, path, member, "expected true or false, not %s", jg_json_describe (node));
+    return fail_member (ld, error, object, path, member, _("expected true or false, not %s"), jg_json_describe (node));
   *out = json_node_get_boolean (node);
   return TRUE;
 }
@@ -551,13 +553,13 @@ get_uint (Loader      *ld,
   if (node == NULL)
     return TRUE;
   if (jg_json_holds (node, G_TYPE_DOUBLE) && !jg_json_holds (node, G_TYPE_INT64))
-    return fail_member (ld, error, object, path, member, "expected a whole number, not %g",
+    return fail_member (ld, error, object, path, member, _("expected a whole number, not %g"),
                         json_node_get_double (node));
   if (!jg_json_holds (node, G_TYPE_INT64))
-    return fail_member (ld, error, object, path, member, "expected a whole number, not %s", jg_json_describe (node));
+    return fail_member (ld, error, object, path, member, _("expected a whole number, not %s"), jg_json_describe (node));
   value = json_node_get_int (node);
   if (value < (gint64) min || value > (gint64) max)
-    return fail_member (ld, error, object, path, member, "%" G_GINT64_FORMAT " is out of range (%u to %u)",
+    return fail_member (ld, error, object, path, member, _("%" PRId64 " is out of range (%u to %u)"),
                         value, min, max);
   *out = (guint) value;
   return TRUE;
@@ -577,11 +579,11 @@ get_ms (Loader      *ld,
   if (!get_member (ld, object, path, member, TRUE, &node, error))
     return FALSE;
   if (!jg_json_holds (node, G_TYPE_DOUBLE))
-    return fail_member (ld, error, object, path, member, "expected a number of milliseconds, not %s",
+    return fail_member (ld, error, object, path, member, _("expected a number of milliseconds, not %s"),
                         jg_json_describe (node));
   value = json_node_get_double (node);
   if (!(value >= 0 && value <= MAX_STEP_MS))
-    return fail_member (ld, error, object, path, member, "must be from 0 to %g ms", MAX_STEP_MS);
+    return fail_member (ld, error, object, path, member, _("must be from 0 to %g ms"), MAX_STEP_MS);
   *out = value;
   return TRUE;
 }
@@ -602,14 +604,14 @@ get_array (Loader      *ld,
   if (!get_member (ld, object, path, member, TRUE, &node, error))
     return FALSE;
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return fail_member (ld, error, object, path, member, "expected an array, not %s", jg_json_describe (node));
+    return fail_member (ld, error, object, path, member, _("expected an array, not %s"), jg_json_describe (node));
   *out = json_node_get_array (node);
   length = json_array_get_length (*out);
   if (length < min_length)
-    return fail_member (ld, error, object, path, member, "has %u entries; at least %u are needed",
+    return fail_member (ld, error, object, path, member, _("has %u entries; at least %u are needed"),
                         length, min_length);
   if (length > max_length)
-    return fail_member (ld, error, object, path, member, "has %u entries; at most %u are allowed",
+    return fail_member (ld, error, object, path, member, _("has %u entries; at most %u are allowed"),
                         length, max_length);
   return TRUE;
 }
@@ -627,7 +629,7 @@ get_object (Loader      *ld,
   if (!get_member (ld, object, path, member, TRUE, &node, error))
     return FALSE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail_member (ld, error, object, path, member, "expected an object, not %s", jg_json_describe (node));
+    return fail_member (ld, error, object, path, member, _("expected an object, not %s"), jg_json_describe (node));
   *out = json_node_get_object (node);
   return TRUE;
 }
@@ -643,7 +645,7 @@ get_element_object (Loader      *ld,
   JsonNode *node = json_array_get_element (array, index);
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return fail_element (ld, error, array, path, index, "expected an object, not %s", jg_json_describe (node));
+    return fail_element (ld, error, array, path, index, _("expected an object, not %s"), jg_json_describe (node));
   *out = json_node_get_object (node);
   return TRUE;
 }
@@ -669,9 +671,9 @@ get_texts (Loader      *ld,
       g_autofree char *text = NULL;
 
       if (!jg_json_holds (node, G_TYPE_STRING))
-        return fail_element (ld, error, array, array_path, i, "expected a string, not %s", jg_json_describe (node));
+        return fail_element (ld, error, array, array_path, i, _("expected a string, not %s"), jg_json_describe (node));
       if (jg_str_is_blank (json_node_get_string (node)))
-        return fail_element (ld, error, array, array_path, i, "must not be empty");
+        return fail_element (ld, error, array, array_path, i, _("must not be empty"));
       text = translate (json_node_get_string (node));
       g_strv_builder_add (builder, text);
     }
@@ -695,10 +697,10 @@ get_id (Loader      *ld,
   for (const char *p = id; *p != '\0'; p++)
     if (!(g_ascii_islower (*p) || g_ascii_isdigit (*p) || (*p == '-' && p != id)))
       return fail_member (ld, error, object, path, "id",
-                          "“%s”: use lower-case letters, digits and dashes", id);
+                          _("“%s”: use lower-case letters, digits and dashes"), id);
   if (g_hash_table_contains (self->question_ids, id)
       || g_hash_table_contains (self->recommendation_ids, id))
-    return fail_member (ld, error, object, path, "id", "“%s” is used twice", id);
+    return fail_member (ld, error, object, path, "id", _("“%s” is used twice"), id);
   *out = g_strdup (id);
   return TRUE;
 }
@@ -748,7 +750,7 @@ load_option (Loader          *ld,
         return FALSE;
       index = index_in (workload_names, name);
       if (index < 0)
-        return fail_member (ld, error, object, path, "value", "“%s” is not one of: io, cpu, mixed", name);
+        return fail_member (ld, error, object, path, "value", _("“%s” is not one of: io, cpu, mixed"), name);
       option->workload = (JgWorkload) index;
       option->value = g_strdup (name);
       return TRUE;
@@ -781,15 +783,15 @@ check_coverage (Loader            *ld,
 
           if (option->min_tasks != expected)
             return fail_element (ld, error, array, options_path, i,
-                                 "starts at %u tasks; the ranges must run on from 1 without gaps or "
-                                 "overlaps, so this one should start at %u", option->min_tasks, expected);
+                                 _("starts at %u tasks; the ranges must run on from 1 without gaps or "
+                                   "overlaps, so this one should start at %u"), option->min_tasks, expected);
           if (i + 1 < question->n_options && option->max_tasks == G_MAXUINT)
             return fail_element (ld, error, array, options_path, i,
-                                 "has no \"max\", but only the last range may be open-ended");
+                                 _("has no \"max\", but only the last range may be open-ended"));
           if (i + 1 == question->n_options && option->max_tasks != G_MAXUINT)
             return fail_element (ld, error, array, options_path, i,
-                                 "the last range must be open-ended (no \"max\") so any number of tasks "
-                                 "has an answer");
+                                 _("the last range must be open-ended (no \"max\") so any number of tasks "
+                                   "has an answer"));
         }
       return TRUE;
     }
@@ -797,7 +799,7 @@ check_coverage (Loader            *ld,
   for (guint i = 0; i < question->n_options; i++)
     for (guint j = 0; j < i; j++)
       if (g_str_equal (question->options[i].value, question->options[j].value))
-        return fail_element (ld, error, array, options_path, i, "answers “%s” like options[%u]",
+        return fail_element (ld, error, array, options_path, i, _("answers “%s” like options[%u]"),
                              question->options[i].value, j);
 
   if (question->fact == JG_ADVISOR_FACT_WORKLOAD)
@@ -809,14 +811,14 @@ check_coverage (Loader            *ld,
           for (guint i = 0; i < question->n_options; i++)
             found |= question->options[i].workload == w;
           if (!found)
-            return fail_member (ld, error, object, path, "options", "no option answers “%s”",
+            return fail_member (ld, error, object, path, "options", _("no option answers “%s”"),
                                 workload_names[w]);
         }
     }
   else if (question->n_options != 2)
     {
       return fail_member (ld, error, object, path, "options",
-                          "a yes/no question needs exactly two options, true and false");
+                          _("a yes/no question needs exactly two options, true and false"));
     }
   return TRUE;
 }
@@ -881,7 +883,7 @@ load_run_spec (Loader           *ld,
     }
   else if (json_object_has_member (object, "executor"))
     {
-      return fail_member (ld, error, object, path, "executor", "only a \"hybrid\" model has an executor");
+      return fail_member (ld, error, object, path, "executor", _("only a \"hybrid\" model has an executor"));
     }
   if (with_workers && !get_uint (ld, object, path, "workers", FALSE, 0, MAX_WORKERS, &spec->workers, error))
     return FALSE;
@@ -928,7 +930,7 @@ load_show_me (Loader                  *ld,
     if (g_str_equal (jg_io_kind_name (k), io_kind))
       show_me->io_kind = k;
   if (show_me->io_ms + show_me->cpu_ms <= 0)
-    return fail_member (ld, error, object, path, "cpu_ms", "a task must wait or compute for some time");
+    return fail_member (ld, error, object, path, "cpu_ms", _("a task must wait or compute for some time"));
 
   show_me->n_compare = json_array_get_length (array);
   show_me->compare = g_new0 (JgAdvisorRunSpec, show_me->n_compare);
@@ -945,7 +947,7 @@ load_show_me (Loader                  *ld,
   /* The side-by-side view puts the recommended model first. */
   if (!same_run (&show_me->compare[0], &rec->run))
     return fail_element (ld, error, array, compare_path, 0,
-                         "the first model compared must be the recommended one (%s%s%s)",
+                         _("the first model compared must be the recommended one (%s%s%s)"),
                          rec->run.model, rec->run.executor != NULL ? " with " : "",
                          rec->run.executor != NULL ? rec->run.executor : "");
   return TRUE;
@@ -1062,7 +1064,7 @@ search (Search  *s,
                 g_string_append_printf (cycle, "%s → ", id);
             }
           g_string_append (cycle, next);
-          return fail_member (s->ld, error, object, path, "next", "leads back to “%s”: a cycle (%s)",
+          return fail_member (s->ld, error, object, path, "next", _("leads back to “%s”: a cycle (%s)"),
                               next, cycle->str);
         }
       if (colour == WHITE)
@@ -1094,9 +1096,9 @@ check_graph (Loader      *ld,
 
   if (g_hash_table_contains (self->recommendation_ids, self->root))
     return fail_member (ld, error, root, "", "root",
-                        "“%s” is a recommendation; the tree must start with a question", self->root);
+                        _("“%s” is a recommendation; the tree must start with a question"), self->root);
   if (!g_hash_table_contains (self->question_ids, self->root))
-    return fail_member (ld, error, root, "", "root", "no question is called “%s”", self->root);
+    return fail_member (ld, error, root, "", "root", _("no question is called “%s”"), self->root);
 
   /* Every edge leads somewhere. */
   for (guint q = 0; q < self->questions->len; q++)
@@ -1114,7 +1116,7 @@ check_graph (Loader      *ld,
               JsonObject *object = option_object (&s, q, i, &option_path);
 
               return fail_member (ld, error, object, option_path, "next",
-                                  "no question or recommendation is called “%s”", next);
+                                  _("no question or recommendation is called “%s”"), next);
             }
         }
     }
@@ -1139,7 +1141,7 @@ check_graph (Loader      *ld,
               return FALSE;
             }
           return fail_member (ld, error, json_array_get_object_element (questions, q), question_path, "id",
-                              "“%s” cannot be reached: no answer from the root “%s” leads to it",
+                              _("“%s” cannot be reached: no answer from the root “%s” leads to it"),
                               question->id, self->root);
         }
     }
@@ -1152,7 +1154,7 @@ check_graph (Loader      *ld,
           g_autofree char *rec_path = g_strdup_printf ("recommendations[%u]", r);
 
           return fail_member (ld, error, json_array_get_object_element (recommendations, r), rec_path, "id",
-                              "“%s” cannot be reached: no answer from the root “%s” leads to it",
+                              _("“%s” cannot be reached: no answer from the root “%s” leads to it"),
                               rec->id, self->root);
         }
     }
@@ -1175,7 +1177,7 @@ load_root (Loader      *ld,
     return FALSE;
   if (version != 1)
     return fail_member (ld, error, root, "", "version",
-                        "version %u is not known (this Juggler reads version 1)", version);
+                        _("version %u is not known (this Juggler reads version 1)"), version);
   if (!get_string (ld, root, "", "root", TRUE, &root_id, error)
       || !get_array (ld, root, "", "questions", 1, MAX_NODES, &questions, error)
       || !get_array (ld, root, "", "recommendations", 1, MAX_NODES, &recommendations, error))
@@ -1229,8 +1231,8 @@ jg_advisor_load_data (const char  *data,
   if (length > MAX_FILE_BYTES)
     {
       g_set_error (error, JG_ADVISOR_ERROR, JG_ADVISOR_ERROR_INVALID,
-                   "%s: too large for a decision tree (%" G_GSSIZE_FORMAT " bytes; the limit is 1 MiB)",
-                   where, length);
+                   _("%s: too large for a decision tree (%" PRId64 " bytes; the limit is 1 MiB)"),
+                   where, (gint64) length);
       return NULL;
     }
 
@@ -1259,7 +1261,7 @@ jg_advisor_load_data (const char  *data,
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, JG_ADVISOR_ERROR, JG_ADVISOR_ERROR_INVALID,
-                   "%s:1: a decision tree is one JSON object { … }, not %s",
+                   _("%s:1: a decision tree is one JSON object { … }, not %s"),
                    where, root == NULL ? "an empty file" : jg_json_describe (root));
       return NULL;
     }
@@ -1288,7 +1290,7 @@ jg_advisor_load (GFile   *file,
   if (info != NULL && g_file_info_get_size (info) > MAX_FILE_BYTES)
     {
       g_set_error (error, JG_ADVISOR_ERROR, JG_ADVISOR_ERROR_INVALID,
-                   "%s: too large for a decision tree (%" G_GINT64_FORMAT " bytes; the limit is 1 MiB)",
+                   _("%s: too large for a decision tree (%" PRId64 " bytes; the limit is 1 MiB)"),
                    where, (gint64) g_file_info_get_size (info));
       return NULL;
     }
@@ -1313,7 +1315,7 @@ jg_advisor_load_default (GError **error)
   file = g_file_new_for_path (path);
   advisor = jg_advisor_load (file, error);
   if (advisor == NULL && error != NULL && g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    g_prefix_error (error, "The advisor's decision tree is missing: ");
+    g_prefix_error (error, _("The advisor's decision tree is missing: "));
   return advisor;
 }
 
@@ -1443,11 +1445,16 @@ jg_advisor_question_pick (const JgAdvisorQuestion *question,
 
   if (question->fact == JG_ADVISOR_FACT_TASKS)
     g_set_error (error, JG_ADVISOR_ERROR, JG_ADVISOR_ERROR_FACTS,
-                 "“%s” has no answer for %u tasks (there must be at least one)",
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "“%s” has no answer for %u task (there must be at least one)",
+                              "“%s” has no answer for %u tasks (there must be at least one)",
+                              facts->n_tasks),
                  question->id, facts->n_tasks);
   else
+    /* TRANSLATORS: "“workload” has no answer for the releases_gil given": the
+     * question's id and the fact's name, as the decision tree writes them */
     g_set_error (error, JG_ADVISOR_ERROR, JG_ADVISOR_ERROR_FACTS,
-                 "“%s” has no answer for the %s given", question->id, fact_names[question->fact]);
+                 _("“%s” has no answer for the %s given"), question->id, fact_names[question->fact]);
   return -1;
 }
 

@@ -7,6 +7,7 @@
  * with uv_async_send, the one call another thread may make into the loop. */
 #define G_LOG_DOMAIN "jg-asyncio"
 
+#include <glib/gi18n-lib.h>
 #include <unistd.h>
 
 #include "jg-asyncio-private.h"
@@ -153,7 +154,7 @@ run_step (JgThreadState  *ts,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, step->message);
       return FALSE;
     default:
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Step kind %d cannot run in an executor",
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Step kind %d cannot run in an executor"),
                    (int) step->kind);
       return FALSE;
     }

@@ -3,6 +3,7 @@
  * else's parser) cannot make the loop index outside it. */
 #define G_LOG_DOMAIN "jg-asyncio"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #include "jg-asyncio.h"
@@ -102,49 +103,49 @@ check_step (const JgScenarioPlan *plan,
   const char *name = jg_asyncio_step_name (step->kind);
 
   if (!isfinite (step->timeout_ms) || step->timeout_ms < 0 || step->timeout_ms > MAX_TIMEOUT_MS)
-    return invalid (error, t, s, "timeout_ms must be between 0 (none) and %.0f", MAX_TIMEOUT_MS);
+    return invalid (error, t, s, _("timeout_ms must be between 0 (none) and %.0f"), MAX_TIMEOUT_MS);
   if (step->kind == JG_STEP_WAIT_FOR && !(step->timeout_ms > 0))
-    return invalid (error, t, s, "wait_for needs a timeout");
+    return invalid (error, t, s, _("wait_for needs a timeout"));
 
   if (step->n_body > 0)
     {
       if (step->kind != JG_STEP_GATHER && step->kind != JG_STEP_AS_COMPLETED && step->kind != JG_STEP_MAP)
-        return invalid (error, t, s, "only gather, as_completed and map run steps for each result");
+        return invalid (error, t, s, _("only gather, as_completed and map run steps for each result"));
       if (step->n_body >= task->n_steps - s)
-        return invalid (error, t, s, "the %u steps run for each result go past the task's end", step->n_body);
+        return invalid (error, t, s, _("the %u steps run for each result go past the task's end"), step->n_body);
       for (guint b = s + 1; b <= s + step->n_body; b++)
         if (jg_asyncio_step_name (task->steps[b].kind) != NULL && task->steps[b].kind != JG_STEP_FAIL)
-          return invalid (error, t, b, "a step run for each result of %s cannot start, await or cancel tasks",
+          return invalid (error, t, b, _("a step run for each result of %s cannot start, await or cancel tasks"),
                           name);
     }
 
   if (step->kind == JG_STEP_FAIL && step->message == NULL)
-    return invalid (error, t, s, "fail needs the exception it raises");
+    return invalid (error, t, s, _("fail needs the exception it raises"));
   if (step->kind == JG_STEP_SPAWN && step->message == NULL)
-    return invalid (error, t, s, "spawn needs the name await and cancel know its tasks by");
+    return invalid (error, t, s, _("spawn needs the name await and cancel know its tasks by"));
 
   if (!jg_aio_step_starts_tasks (step->kind))
     return TRUE;
 
   if (step->child > plan->n_tasks || step->n_children > plan->n_tasks - step->child)
-    return invalid (error, t, s, "%s starts tasks %u to %u, but the plan has %u", name, step->child,
+    return invalid (error, t, s, _("%s starts tasks %u to %u, but the plan has %u"), name, step->child,
                     step->child + step->n_children, plan->n_tasks);
   if ((step->kind == JG_STEP_WAIT_FOR || step->kind == JG_STEP_TO_THREAD) && step->n_children != 1)
-    return invalid (error, t, s, "%s runs exactly one task", name);
+    return invalid (error, t, s, _("%s runs exactly one task"), name);
 
   for (guint c = step->child; c < step->child + step->n_children; c++)
     {
       if (parents[c] != JG_LANE_NONE)
-        return invalid (error, t, s, "task %u is started twice (also by task %u)", c, parents[c]);
+        return invalid (error, t, s, _("task %u is started twice (also by task %u)"), c, parents[c]);
       if (c == t)
-        return invalid (error, t, s, "a task cannot start itself");
+        return invalid (error, t, s, _("a task cannot start itself"));
       parents[c] = t;
       if (step->kind != JG_STEP_TO_THREAD)
         continue;
       for (guint b = 0; b < plan->tasks[c].n_steps; b++)
         if (!jg_aio_step_runs_in_executor (plan->tasks[c].steps[b].kind))
-          return invalid (error, c, b, "an executor's thread can only compute, do I/O, block, read, write "
-                          "or raise: asyncio's objects and tasks live on the loop");
+          return invalid (error, c, b, _("an executor's thread can only compute, do I/O, block, read, write "
+                            "or raise: asyncio's objects and tasks live on the loop"));
     }
   return TRUE;
 }
@@ -177,7 +178,7 @@ jg_asyncio_check_plan (const JgScenarioPlan *plan,
         if (n > plan->n_tasks)
           {
             g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                         "tasks[%u]: it is started, through its parents, by itself", t);
+                         _("tasks[%u]: it is started, through its parents, by itself"), t);
             return FALSE;
           }
     }

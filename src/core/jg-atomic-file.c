@@ -10,20 +10,33 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "jg-atomic-file.h"
 
+typedef enum
+{
+  STEP_CREATE,
+  STEP_WRITE,
+  STEP_REPLACE,
+} Step;
+
+/* One whole sentence per step, so that each language can word it. */
 static void
 set_io_error_from_errno (GError     **error,
                          int          errsv,
-                         const char  *what,
+                         Step         step,
                          const char  *path)
 {
   g_autofree char *display = g_filename_display_name (path);
 
+  /* TRANSLATORS: the last %s says why, from the system: "No space left on device" */
   g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
-               "%s “%s”: %s", what, display, g_strerror (errsv));
+               step == STEP_CREATE ? _("Cannot create a file in “%s”: %s")
+               : step == STEP_WRITE ? _("Cannot write “%s”: %s")
+               : _("Cannot replace “%s”: %s"),
+               display, g_strerror (errsv));
 }
 
 gboolean
@@ -73,7 +86,9 @@ jg_atomic_file_open (JgAtomicFile  *self,
       g_autofree char *display = g_filename_display_name (path);
 
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "Cannot %s to “%s”: it is a folder", verb, display);
+                   g_str_equal (verb, "export") ? _("Cannot export to “%s”: it is a folder")
+                   : _("Cannot save to “%s”: it is a folder"),
+                   display);
       return FALSE;
     }
 
@@ -84,7 +99,7 @@ jg_atomic_file_open (JgAtomicFile  *self,
   self->fd = g_mkstemp_full (self->tmp_path, O_WRONLY | O_CLOEXEC, 0666);
   if (self->fd < 0)
     {
-      set_io_error_from_errno (error, errno, "Cannot create a file in", dir);
+      set_io_error_from_errno (error, errno, STEP_CREATE, dir);
       g_clear_pointer (&self->tmp_path, g_free);
       return FALSE;
     }
@@ -113,7 +128,7 @@ jg_atomic_file_write (JgAtomicFile  *self,
         {
           if (errno == EINTR)
             continue;
-          set_io_error_from_errno (error, errno, "Cannot write", self->tmp_path);
+          set_io_error_from_errno (error, errno, STEP_WRITE, self->tmp_path);
           return FALSE;
         }
       data += n;
@@ -136,20 +151,20 @@ jg_atomic_file_commit (JgAtomicFile  *self,
   /* Data on disk before the rename, or a crash could leave an empty file. */
   if (fsync (fd) != 0)
     {
-      set_io_error_from_errno (error, errno, "Cannot write", self->tmp_path);
+      set_io_error_from_errno (error, errno, STEP_WRITE, self->tmp_path);
       return FALSE;
     }
   self->fd = -1;
   if (close (fd) != 0)
     {
-      set_io_error_from_errno (error, errno, "Cannot write", self->tmp_path);
+      set_io_error_from_errno (error, errno, STEP_WRITE, self->tmp_path);
       return FALSE;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   if (g_rename (self->tmp_path, self->path) != 0)
     {
-      set_io_error_from_errno (error, errno, "Cannot replace", self->path);
+      set_io_error_from_errno (error, errno, STEP_REPLACE, self->path);
       return FALSE;
     }
   g_clear_pointer (&self->tmp_path, g_free);

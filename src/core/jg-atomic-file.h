@@ -20,7 +20,8 @@ typedef struct
   gboolean       own_stream;
 } JgAtomicFile;
 
-/* @verb names the operation in errors: "Cannot save to “x”: it is a folder". */
+/* @verb names the operation in errors, "save" or "export": "Cannot save to
+ * “x”: it is a folder". */
 gboolean jg_atomic_file_open            (JgAtomicFile   *self,
                                          GFile          *file,
                                          const char     *verb,

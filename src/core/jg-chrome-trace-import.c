@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,57 +49,23 @@ static const struct
 {
   const char *id;
   gboolean    unmapped; /* dropped, rather than folded or approximated */
-  const char *one;
-  const char *many;
 } items[] = {
-  [ITEM_ASYNC] = { "async", TRUE,
-    "async event (ph b, e, n, S, T, p, F) was not imported",
-    "async events (ph b, e, n, S, T, p, F) were not imported" },
-  [ITEM_FLOW] = { "flow", TRUE,
-    "flow event (ph s, t, f) was not imported",
-    "flow events (ph s, t, f) were not imported" },
-  [ITEM_OBJECT] = { "object", TRUE,
-    "object event (ph N, O, D) was not imported",
-    "object events (ph N, O, D) were not imported" },
-  [ITEM_SAMPLE] = { "sample", TRUE,
-    "sample event (ph P) was not imported",
-    "sample events (ph P) were not imported" },
-  [ITEM_MEMORY] = { "memory-dump", TRUE,
-    "memory dump event (ph V, v) was not imported",
-    "memory dump events (ph V, v) were not imported" },
-  [ITEM_CLOCK] = { "clock-sync", TRUE,
-    "clock sync event (ph c) was not imported",
-    "clock sync events (ph c) were not imported" },
-  [ITEM_CONTEXT] = { "context", TRUE,
-    "context event (ph \"(\", \")\") was not imported",
-    "context events (ph \"(\", \")\") were not imported" },
-  [ITEM_METADATA] = { "metadata", TRUE,
-    "metadata event other than a process or thread name (ph M) was not imported",
-    "metadata events other than process and thread names (ph M) were not imported" },
-  [ITEM_UNKNOWN_PHASE] = { "unknown-phase", TRUE,
-    "event of an unknown phase was not imported",
-    "events of unknown phases were not imported" },
-  [ITEM_OVERLAPPING] = { "overlapping-slice", TRUE,
-    "slice that overlaps another without nesting in it was not imported",
-    "slices that overlap others without nesting in them were not imported" },
-  [ITEM_ORPHAN_INSTANT] = { "orphan-instant", TRUE,
-    "instant event with no task to belong to was not imported",
-    "instant events with no task to belong to were not imported" },
-  [ITEM_COUNTER_NOT_NUMBER] = { "counter-not-number", TRUE,
-    "counter value that is not a number was not imported",
-    "counter values that are not numbers were not imported" },
-  [ITEM_NOT_JUGGLER] = { "not-juggler", TRUE,
-    "event that Juggler does not write was not imported from this Juggler export",
-    "events that Juggler does not write were not imported from this Juggler export" },
-  [ITEM_NESTED] = { "nested-slice", FALSE,
-    "nested slice (a sub-call) was folded into its task",
-    "nested slices (sub-calls) were folded into their tasks" },
-  [ITEM_UNCLOSED] = { "unclosed-begin", FALSE,
-    "B event without an E was closed at the end of the trace",
-    "B events without an E were closed at the end of the trace" },
-  [ITEM_COUNTER_ROUNDED] = { "counter-rounded", FALSE,
-    "counter value was rounded or clamped to a whole number from 0 to 4294967295",
-    "counter values were rounded or clamped to whole numbers from 0 to 4294967295" },
+  [ITEM_ASYNC] = { "async", TRUE },
+  [ITEM_FLOW] = { "flow", TRUE },
+  [ITEM_OBJECT] = { "object", TRUE },
+  [ITEM_SAMPLE] = { "sample", TRUE },
+  [ITEM_MEMORY] = { "memory-dump", TRUE },
+  [ITEM_CLOCK] = { "clock-sync", TRUE },
+  [ITEM_CONTEXT] = { "context", TRUE },
+  [ITEM_METADATA] = { "metadata", TRUE },
+  [ITEM_UNKNOWN_PHASE] = { "unknown-phase", TRUE },
+  [ITEM_OVERLAPPING] = { "overlapping-slice", TRUE },
+  [ITEM_ORPHAN_INSTANT] = { "orphan-instant", TRUE },
+  [ITEM_COUNTER_NOT_NUMBER] = { "counter-not-number", TRUE },
+  [ITEM_NOT_JUGGLER] = { "not-juggler", TRUE },
+  [ITEM_NESTED] = { "nested-slice", FALSE },
+  [ITEM_UNCLOSED] = { "unclosed-begin", FALSE },
+  [ITEM_COUNTER_ROUNDED] = { "counter-rounded", FALSE },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (items) == N_ITEMS);
 
@@ -175,6 +143,129 @@ jg_chrome_import_report_get_item (const JgChromeImportReport *report,
   return items[i].id;
 }
 
+/* "3 flow events (ph s, t, f) were not imported": one whole sentence per
+ * item and count, so that each language can inflect it. */
+static char *
+describe (Item    item,
+          guint64 n)
+{
+  switch (item)
+    {
+    case ITEM_ASYNC:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " async event (ph b, e, n, S, T, p, F) "
+                                           "was not imported",
+                                           "%" PRIu64 " async events (ph b, e, n, S, T, p, F) "
+                                           "were not imported", n),
+                              n);
+    case ITEM_FLOW:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " flow event (ph s, t, f) was not imported",
+                                           "%" PRIu64 " flow events (ph s, t, f) were not "
+                                           "imported", n),
+                              n);
+    case ITEM_OBJECT:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " object event (ph N, O, D) was not "
+                                           "imported",
+                                           "%" PRIu64 " object events (ph N, O, D) were not "
+                                           "imported", n),
+                              n);
+    case ITEM_SAMPLE:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " sample event (ph P) was not imported",
+                                           "%" PRIu64 " sample events (ph P) were not imported", n),
+                              n);
+    case ITEM_MEMORY:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " memory dump event (ph V, v) was not "
+                                           "imported",
+                                           "%" PRIu64 " memory dump events (ph V, v) were not "
+                                           "imported", n),
+                              n);
+    case ITEM_CLOCK:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " clock sync event (ph c) was not imported",
+                                           "%" PRIu64 " clock sync events (ph c) were not "
+                                           "imported", n),
+                              n);
+    case ITEM_CONTEXT:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " context event (ph \"(\", \")\") was not "
+                                           "imported",
+                                           "%" PRIu64 " context events (ph \"(\", \")\") were "
+                                           "not imported", n),
+                              n);
+    case ITEM_METADATA:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " metadata event other than a process or "
+                                           "thread name (ph M) was not imported",
+                                           "%" PRIu64 " metadata events other than process and "
+                                           "thread names (ph M) were not imported", n),
+                              n);
+    case ITEM_UNKNOWN_PHASE:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " event of an unknown phase was not "
+                                           "imported",
+                                           "%" PRIu64 " events of unknown phases were not "
+                                           "imported", n),
+                              n);
+    case ITEM_OVERLAPPING:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " slice that overlaps another without "
+                                           "nesting in it was not imported",
+                                           "%" PRIu64 " slices that overlap others without "
+                                           "nesting in them were not imported", n),
+                              n);
+    case ITEM_ORPHAN_INSTANT:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " instant event with no task to belong to "
+                                           "was not imported",
+                                           "%" PRIu64 " instant events with no task to belong "
+                                           "to were not imported", n),
+                              n);
+    case ITEM_COUNTER_NOT_NUMBER:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " counter value that is not a number was "
+                                           "not imported",
+                                           "%" PRIu64 " counter values that are not numbers "
+                                           "were not imported", n),
+                              n);
+    case ITEM_NOT_JUGGLER:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " event that Juggler does not write was "
+                                           "not imported from this Juggler export",
+                                           "%" PRIu64 " events that Juggler does not write were "
+                                           "not imported from this Juggler export", n),
+                              n);
+    case ITEM_NESTED:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " nested slice (a sub-call) was folded "
+                                           "into its task",
+                                           "%" PRIu64 " nested slices (sub-calls) were folded "
+                                           "into their tasks", n),
+                              n);
+    case ITEM_UNCLOSED:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " B event without an E was closed at the "
+                                           "end of the trace",
+                                           "%" PRIu64 " B events without an E were closed at "
+                                           "the end of the trace", n),
+                              n);
+    case ITEM_COUNTER_ROUNDED:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%" PRIu64 " counter value was rounded or clamped to "
+                                           "a whole number from 0 to 4294967295",
+                                           "%" PRIu64 " counter values were rounded or clamped "
+                                           "to whole numbers from 0 to 4294967295", n),
+                              n);
+    case N_ITEMS:
+    default:
+      break;
+    }
+  g_return_val_if_reached (NULL);
+}
+
 char *
 jg_chrome_import_report_describe_item (const JgChromeImportReport *report,
                                        guint                       index)
@@ -185,8 +276,7 @@ jg_chrome_import_report_describe_item (const JgChromeImportReport *report,
 
   i = item_at (report, index);
   g_return_val_if_fail (i >= 0, NULL);
-  return g_strdup_printf ("%" G_GUINT64_FORMAT " %s", report->counts[i],
-                          report->counts[i] == 1 ? items[i].one : items[i].many);
+  return describe (i, report->counts[i]);
 }
 
 void
@@ -292,7 +382,7 @@ syntax_error (Parser      *ps,
   message = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_NOT_JSON,
-               "%s:%u:%u: not JSON: %s", ps->where, line, column, message);
+               _("%s:%u:%u: not JSON: %s"), ps->where, line, column, message);
   return FALSE;
 }
 
@@ -306,21 +396,22 @@ skip_space (Parser *ps)
 static const char *
 describe_char (Parser *ps)
 {
+  /* TRANSLATORS: what the reader found: "expected ':', found a string" */
   if (ps->p >= ps->end)
-    return "the end of the file";
+    return _("the end of the file");
   switch (*ps->p)
     {
-    case '{': return "an object";
-    case '[': return "an array";
-    case '"': return "a string";
-    case 't': case 'f': return "a boolean";
+    case '{': return _("an object");
+    case '[': return _("an array");
+    case '"': return _("a string");
+    case 't': case 'f': return _("a boolean");
     case 'n': return "null";
     case '}': return "'}'";
     case ']': return "']'";
     case ',': return "','";
     case ':': return "':'";
     default:
-      return *ps->p == '-' || g_ascii_isdigit (*ps->p) ? "a number" : "something else";
+      return *ps->p == '-' || g_ascii_isdigit (*ps->p) ? _("a number") : _("something else");
     }
 }
 
@@ -331,8 +422,8 @@ expect (Parser      *ps,
 {
   skip_space (ps);
   if (ps->p >= ps->end || *ps->p != c)
-    return syntax_error (ps, error, "expected '%c', found %s", c,
-                         ps->p >= ps->end ? "the end of the file" : "something else");
+    return syntax_error (ps, error, _("expected '%c', found %s"), c,
+                         ps->p >= ps->end ? _("the end of the file") : _("something else"));
   ps->p++;
   return TRUE;
 }
@@ -356,13 +447,13 @@ read_hex4 (Parser    *ps,
 {
   *value = 0;
   if (ps->end - ps->p < 4)
-    return syntax_error (ps, error, "truncated \\u escape");
+    return syntax_error (ps, error, _("truncated \\u escape"));
   for (guint i = 0; i < 4; i++)
     {
       int d = hex_value (ps->p[i]);
 
       if (d < 0)
-        return syntax_error (ps, error, "invalid \\u escape");
+        return syntax_error (ps, error, _("invalid \\u escape"));
       *value = (*value << 4) | (gunichar) d;
     }
   ps->p += 4;
@@ -388,18 +479,18 @@ parse_string (Parser   *ps,
       if (out != NULL)
         g_string_append_len (out, run, ps->p - run);
       if (ps->p >= ps->end)
-        return syntax_error (ps, error, "unterminated string");
+        return syntax_error (ps, error, _("unterminated string"));
       if (*ps->p == '"')
         {
           ps->p++;
           break;
         }
       if ((guchar) *ps->p < 0x20)
-        return syntax_error (ps, error, "control character in a string (escape it)");
+        return syntax_error (ps, error, _("control character in a string (escape it)"));
 
       ps->p++; /* the backslash */
       if (ps->p >= ps->end)
-        return syntax_error (ps, error, "unterminated string");
+        return syntax_error (ps, error, _("unterminated string"));
       switch (*ps->p++)
         {
         case '"': if (out) g_string_append_c (out, '"'); break;
@@ -434,19 +525,19 @@ parse_string (Parser   *ps,
             if (c >= 0xd800 && c < 0xe000)
               c = 0xfffd;
             if (c == 0)
-              return syntax_error (ps, error, "\\u0000 in a string is not supported");
+              return syntax_error (ps, error, _("\\u0000 in a string is not supported"));
             if (out)
               g_string_append_unichar (out, c);
           }
           break;
         default:
           ps->p--;
-          return syntax_error (ps, error, "invalid escape '\\%c'", *ps->p);
+          return syntax_error (ps, error, _("invalid escape '\\%c'"), *ps->p);
         }
     }
 
   if (out != NULL && !g_utf8_validate (out->str + out_start, out->len - out_start, NULL))
-    return syntax_error (ps, error, "a string is not valid UTF-8");
+    return syntax_error (ps, error, _("a string is not valid UTF-8"));
   return TRUE;
 }
 
@@ -465,7 +556,7 @@ parse_number (Parser      *ps,
   if (p < ps->end && *p == '-')
     p++;
   if (p >= ps->end || !g_ascii_isdigit (*p))
-    return syntax_error (ps, error, "invalid number");
+    return syntax_error (ps, error, _("invalid number"));
   if (*p == '0')
     p++;
   else
@@ -478,7 +569,7 @@ parse_number (Parser      *ps,
       if (p >= ps->end || !g_ascii_isdigit (*p))
         {
           ps->p = p;
-          return syntax_error (ps, error, "invalid number: digits expected after '.'");
+          return syntax_error (ps, error, _("invalid number: digits expected after '.'"));
         }
       while (p < ps->end && g_ascii_isdigit (*p))
         p++;
@@ -492,7 +583,7 @@ parse_number (Parser      *ps,
       if (p >= ps->end || !g_ascii_isdigit (*p))
         {
           ps->p = p;
-          return syntax_error (ps, error, "invalid number: digits expected in the exponent");
+          return syntax_error (ps, error, _("invalid number: digits expected in the exponent"));
         }
       while (p < ps->end && g_ascii_isdigit (*p))
         p++;
@@ -520,7 +611,7 @@ parse_literal (Parser      *ps,
           return TRUE;
         }
     }
-  return syntax_error (ps, error, "unexpected character");
+  return syntax_error (ps, error, _("unexpected character"));
 }
 
 /* A JSON number's text as a JsonNode: an integer when it is one and fits. */
@@ -565,7 +656,7 @@ parse_value (Parser    *ps,
 {
   skip_space (ps);
   if (ps->p >= ps->end)
-    return syntax_error (ps, error, "unexpected end of the file");
+    return syntax_error (ps, error, _("unexpected end of the file"));
 
   switch (*ps->p)
     {
@@ -575,7 +666,7 @@ parse_value (Parser    *ps,
         g_autoptr(GString) key = out != NULL ? g_string_new (NULL) : NULL;
 
         if (++ps->depth > MAX_DEPTH)
-          return syntax_error (ps, error, "nested more than %u deep", MAX_DEPTH);
+          return syntax_error (ps, error, _("nested more than %u deep"), MAX_DEPTH);
         ps->p++;
         skip_space (ps);
         if (ps->p < ps->end && *ps->p == '}')
@@ -590,7 +681,7 @@ parse_value (Parser    *ps,
 
                 skip_space (ps);
                 if (ps->p >= ps->end || *ps->p != '"')
-                  return syntax_error (ps, error, "expected a member name, found %s", describe_char (ps));
+                  return syntax_error (ps, error, _("expected a member name, found %s"), describe_char (ps));
                 if (key != NULL)
                   g_string_truncate (key, 0);
                 if (!parse_string (ps, key, error)
@@ -610,7 +701,7 @@ parse_value (Parser    *ps,
                     ps->p++;
                     break;
                   }
-                return syntax_error (ps, error, "expected ',' or '}' in an object");
+                return syntax_error (ps, error, _("expected ',' or '}' in an object"));
               }
           }
         ps->depth--;
@@ -624,7 +715,7 @@ parse_value (Parser    *ps,
         g_autoptr(JsonArray) array = out != NULL ? json_array_new () : NULL;
 
         if (++ps->depth > MAX_DEPTH)
-          return syntax_error (ps, error, "nested more than %u deep", MAX_DEPTH);
+          return syntax_error (ps, error, _("nested more than %u deep"), MAX_DEPTH);
         ps->p++;
         skip_space (ps);
         if (ps->p < ps->end && *ps->p == ']')
@@ -652,7 +743,7 @@ parse_value (Parser    *ps,
                     ps->p++;
                     break;
                   }
-                return syntax_error (ps, error, "expected ',' or ']' in an array");
+                return syntax_error (ps, error, _("expected ',' or ']' in an array"));
               }
           }
         ps->depth--;
@@ -697,7 +788,7 @@ parse_value (Parser    *ps,
         gboolean is_integer;
 
         if (*ps->p != '-' && !g_ascii_isdigit (*ps->p))
-          return syntax_error (ps, error, "unexpected character");
+          return syntax_error (ps, error, _("unexpected character"));
         if (!parse_number (ps, &text, &len, &is_integer, error))
           return FALSE;
         if (out != NULL)
@@ -906,7 +997,7 @@ read_string_member (Parser      *ps,
     return parse_string (ps, out, error);
   if (!parse_value (ps, NULL, error))
     return FALSE;
-  return event_error (error, ps->where, ev->index, "\"%s\" must be a string", member);
+  return event_error (error, ps->where, ev->index, _("\"%s\" must be a string"), member);
 }
 
 /* "ts" or "dur": microseconds, as a number or a string holding one. */
@@ -927,7 +1018,7 @@ read_time_member (Parser      *ps,
       if (!parse_number (ps, &text, &len, &is_integer, error))
         return FALSE;
       if (!decimal_us_to_ns (text, len, ns))
-        return event_error (error, ps->where, ev->index, "\"%s\" %.*s is out of range",
+        return event_error (error, ps->where, ev->index, _("\"%s\" %.*s is out of range"),
                             member, (int) MIN (len, 40), text);
       return TRUE;
     }
@@ -944,11 +1035,11 @@ read_time_member (Parser      *ps,
       g_string_truncate (text, MIN (text->len, 40));
       shown = g_strescape (text->str, NULL);
       return event_error (error, ps->where, ev->index,
-                          "\"%s\" must be a number of microseconds, got \"%s\"", member, shown);
+                          _("\"%s\" must be a number of microseconds, got \"%s\""), member, shown);
     }
   if (!parse_value (ps, NULL, error))
     return FALSE;
-  return event_error (error, ps->where, ev->index, "\"%s\" must be a number of microseconds", member);
+  return event_error (error, ps->where, ev->index, _("\"%s\" must be a number of microseconds"), member);
 }
 
 /* "pid", "tid" or "id": a number or a string, kept as text that tells them
@@ -989,7 +1080,7 @@ read_id_member (Parser      *ps,
     }
   if (!parse_value (ps, NULL, error))
     return FALSE;
-  return event_error (error, ps->where, ev->index, "\"%s\" must be a number or a string", member);
+  return event_error (error, ps->where, ev->index, _("\"%s\" must be a number or a string"), member);
 }
 
 /* Reads the event at ps->p. Only the members the importer uses are decoded;
@@ -1006,7 +1097,7 @@ parse_event (Parser  *ps,
 
       if (ps->p < ps->end && !parse_value (ps, NULL, error))
         return FALSE;
-      return event_error (error, ps->where, ev->index, "expected an object, got %s", what);
+      return event_error (error, ps->where, ev->index, _("expected an object, got %s"), what);
     }
   ps->p++;
   skip_space (ps);
@@ -1023,7 +1114,7 @@ parse_event (Parser  *ps,
 
       skip_space (ps);
       if (ps->p >= ps->end || *ps->p != '"')
-        return syntax_error (ps, error, "expected a member name, found %s", describe_char (ps));
+        return syntax_error (ps, error, _("expected a member name, found %s"), describe_char (ps));
       g_string_truncate (ev->key, 0);
       if (!parse_string (ps, ev->key, error) || !expect (ps, ':', error))
         return FALSE;
@@ -1115,7 +1206,7 @@ parse_event (Parser  *ps,
           ps->p++;
           return TRUE;
         }
-      return syntax_error (ps, error, "expected ',' or '}' in an object");
+      return syntax_error (ps, error, _("expected ',' or '}' in an object"));
     }
 }
 
@@ -1186,7 +1277,7 @@ for_each_event (Parser    *ps,
       if (index >= JG_TRACE_MAX_EVENTS)
         {
           g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_TOO_LARGE,
-                       "%s: more than %" G_GUINT64_FORMAT " events; Juggler holds at most that many",
+                       _("%s: more than %" PRIu64 " events; Juggler holds at most that many"),
                        ps->where, JG_TRACE_MAX_EVENTS);
           ok = FALSE;
           goto out;
@@ -1211,7 +1302,7 @@ for_each_event (Parser    *ps,
         }
       if (may_be_unterminated && ps->p >= ps->end)
         break;
-      ok = syntax_error (ps, error, "expected ',' or ']' after traceEvents[%" G_GUINT64_FORMAT "]",
+      ok = syntax_error (ps, error, _("expected ',' or ']' after traceEvents[%" PRIu64 "]"),
                          index - 1);
       goto out;
     }
@@ -1219,7 +1310,7 @@ for_each_event (Parser    *ps,
   /* A bare array is the whole document: nothing may follow it. */
   skip_space (ps);
   if (may_be_unterminated && ps->p < ps->end)
-    ok = syntax_error (ps, error, "unexpected text after the array");
+    ok = syntax_error (ps, error, _("unexpected text after the array"));
 
 out:
   *n_read = index;
@@ -1246,20 +1337,20 @@ check_event (Parser  *ps,
 
   *item = N_ITEMS;
   if (!ev->has_ph)
-    return event_error (error, ps->where, ev->index, "no \"ph\" (every event has a phase)");
+    return event_error (error, ps->where, ev->index, _("no \"ph\" (every event has a phase)"));
   if (!ev->ph_is_string)
-    return event_error (error, ps->where, ev->index, "\"ph\" must be a string");
+    return event_error (error, ps->where, ev->index, _("\"ph\" must be a string"));
 
   ph = ev->ph->len == 1 ? ev->ph->str[0] : '\0';
   switch (ph)
     {
     case 'X': case 'B': case 'E': case 'i': case 'I': case 'R': case 'C':
       if (!ev->has_ts)
-        return event_error (error, ps->where, ev->index, "a \"%s\" event needs \"ts\"", ev->ph->str);
+        return event_error (error, ps->where, ev->index, _("a \"%s\" event needs \"ts\""), ev->ph->str);
       if (ph == 'X' && !ev->has_dur)
-        return event_error (error, ps->where, ev->index, "an \"X\" event needs \"dur\"");
+        return event_error (error, ps->where, ev->index, _("an \"X\" event needs \"dur\""));
       if (ph == 'X' && ev->dur < 0)
-        return event_error (error, ps->where, ev->index, "\"dur\" must not be negative");
+        return event_error (error, ps->where, ev->index, _("\"dur\" must not be negative"));
       return TRUE;
     case 'M':
       return TRUE;
@@ -1382,7 +1473,7 @@ get_thread (Foreign  *fg,
   if (fg->threads->len >= JG_TRACE_MAX_LANES)
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_TOO_LARGE,
-                   "%s: more than %u threads; Juggler holds at most that many workers",
+                   _("%s: more than %u threads; Juggler holds at most that many workers"),
                    fg->where, JG_TRACE_MAX_LANES);
       return NULL;
     }
@@ -1432,7 +1523,7 @@ foreign_metadata (Parser  *ps,
   if (args == NULL || !json_object_has_member (args, "name")
       || !JSON_NODE_HOLDS_VALUE (json_object_get_member (args, "name"))
       || json_node_get_value_type (json_object_get_member (args, "name")) != G_TYPE_STRING)
-    return event_error (error, ps->where, ev->index, "a \"%s\" event needs a string args.name",
+    return event_error (error, ps->where, ev->index, _("a \"%s\" event needs a string args.name"),
                         ev->name->str);
   name = json_object_get_string_member (args, "name");
 
@@ -1504,7 +1595,7 @@ foreign_counter (Parser  *ps,
           if (fg->counter_names->len >= JG_TRACE_MAX_LANES)
             {
               g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_TOO_LARGE,
-                           "%s: more than %u counter series; Juggler holds at most that many",
+                           _("%s: more than %u counter series; Juggler holds at most that many"),
                            fg->where, JG_TRACE_MAX_LANES);
               return FALSE;
             }
@@ -1563,7 +1654,7 @@ foreign_event (Parser  *ps,
         Slice slice;
 
         if (ev->dur > G_MAXINT64 - MAX (ev->ts, 0))
-          return event_error (error, ps->where, ev->index, "\"dur\" is out of range");
+          return event_error (error, ps->where, ev->index, _("\"dur\" is out of range"));
         slice = (Slice) { ev->ts, ev->ts + ev->dur, name, fg->order++ };
         g_array_append_val (thread->slices, slice);
       }
@@ -1638,7 +1729,7 @@ match_edges (Foreign *fg,
 
           if (open->len == 0)
             return event_error (error, fg->where, edge->index,
-                                "an \"E\" event with no \"B\" open on pid %s, tid %s",
+                                _("an \"E\" event with no \"B\" open on pid %s, tid %s"),
                                 thread->pid_text, thread->tid_text);
           begin = &g_array_index (open, Edge, open->len - 1);
           slice.ts = begin->ts;
@@ -1829,7 +1920,7 @@ build_foreign (Foreign  *fg,
   if ((guint64) trace_end - (guint64) origin > (guint64) G_MAXINT64)
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_INVALID,
-                   "%s: the events span more time than Juggler can hold", fg->where);
+                   _("%s: the events span more time than Juggler can hold"), fg->where);
       return NULL;
     }
 
@@ -1850,7 +1941,7 @@ build_foreign (Foreign  *fg,
   if (refs->len > JG_TRACE_MAX_LANES)
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_TOO_LARGE,
-                   "%s: %u top-level slices; Juggler holds at most %u tasks",
+                   _("%s: %u top-level slices; Juggler holds at most %u tasks"),
                    fg->where, refs->len, JG_TRACE_MAX_LANES);
       return NULL;
     }
@@ -1912,7 +2003,7 @@ build_foreign (Foreign  *fg,
   if (jg_trace_get_n_strings (trace) > JG_TRACE_MAX_STRINGS)
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_TOO_LARGE,
-                   "%s: more than %u distinct names; Juggler holds at most that many",
+                   _("%s: more than %u distinct names; Juggler holds at most that many"),
                    fg->where, JG_TRACE_MAX_STRINGS);
       return NULL;
     }
@@ -2022,16 +2113,16 @@ arg_int (Parser      *ps,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       if (required)
-        return event_error (error, ps->where, ev->index, "no args.%s", member);
+        return event_error (error, ps->where, ev->index, _("no args.%s"), member);
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return event_error (error, ps->where, ev->index, "args.%s must be an integer", member);
+    return event_error (error, ps->where, ev->index, _("args.%s must be an integer"), member);
   *value = json_node_get_int (node);
   if (*value < min || *value > max)
     return event_error (error, ps->where, ev->index,
-                        "args.%s %" G_GINT64_FORMAT " out of range (%" G_GINT64_FORMAT " to %"
-                        G_GINT64_FORMAT ")", member, *value, min, max);
+                        _("args.%s %" PRId64 " out of range (%" PRId64 " to %"
+                          PRId64 ")"), member, *value, min, max);
   return TRUE;
 }
 
@@ -2054,17 +2145,17 @@ arg_enum (Parser      *ps,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       if (required)
-        return event_error (error, ps->where, ev->index, "no args.%s", member);
+        return event_error (error, ps->where, ev->index, _("no args.%s"), member);
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return event_error (error, ps->where, ev->index, "args.%s must be a string", member);
+    return event_error (error, ps->where, ev->index, _("args.%s must be a string"), member);
   name = json_node_get_string (node);
   if (!lookup_name (name_of, n, name, value))
     {
       g_autofree char *shown = g_strescape (name, NULL);
 
-      return event_error (error, ps->where, ev->index, "args.%s: unknown value \"%s\"", member, shown);
+      return event_error (error, ps->where, ev->index, _("args.%s: unknown value \"%s\""), member, shown);
     }
   return TRUE;
 }
@@ -2100,7 +2191,7 @@ arg_worker (Parser      *ps,
   gint64 value = *worker;
 
   if (jg->n_workers == 0)
-    return event_error (error, ps->where, ev->index, "the trace has no workers for args.%s", member);
+    return event_error (error, ps->where, ev->index, _("the trace has no workers for args.%s"), member);
   if (!arg_int (ps, ev, args, member, required, 0, (gint64) jg->n_workers - 1, &value, error))
     return FALSE;
   *worker = (guint32) value;
@@ -2118,7 +2209,7 @@ track_task (Parser   *ps,
   gpointer found = g_hash_table_lookup (jg->task_of_track, key);
 
   if (found == NULL)
-    return event_error (error, ps->where, ev->index, "pid %s, tid %s is no task's track",
+    return event_error (error, ps->where, ev->index, _("pid %s, tid %s is no task's track"),
                         ev->pid->str, ev->tid->str);
   *task = GPOINTER_TO_UINT (found) - 1;
   return TRUE;
@@ -2187,9 +2278,9 @@ juggler_state_slice (Parser     *ps,
   if (!track_task (ps, ev, jg, &rec.task, error))
     return FALSE;
   if (!lookup_name (state_name, JG_N_STATES, ev->name->str, &state))
-    return event_error (error, ps->where, ev->index, "\"%s\" is not a task state", ev->name->str);
+    return event_error (error, ps->where, ev->index, _("\"%s\" is not a task state"), ev->name->str);
   if (state == JG_STATE_DONE)
-    return event_error (error, ps->where, ev->index, "Done is the end of a task, not a state slice");
+    return event_error (error, ps->where, ev->index, _("Done is the end of a task, not a state slice"));
   if (!arg_enum (ps, ev, args, "reason", FALSE, reason_name, JG_SUSPEND_N_REASONS, &reason, error)
       || !arg_cpu (ps, ev, jg, args, "cpu", &rec.cpu, error)
       || !arg_worker (ps, ev, jg, args, "worker_id", TRUE, &rec.worker, error)
@@ -2198,12 +2289,12 @@ juggler_state_slice (Parser     *ps,
   if (state == JG_STATE_RUNNING)
     reason = -1;
   else if (rec.cpu_us >= 0)
-    return event_error (error, ps->where, ev->index, "only a running slice has args.cpu_us");
+    return event_error (error, ps->where, ev->index, _("only a running slice has args.cpu_us"));
   else if (reason >= 0 && jg_task_state_for_reason (reason) != (JgTaskState) state)
-    return event_error (error, ps->where, ev->index, "reason \"%s\" does not lead to state \"%s\"",
+    return event_error (error, ps->where, ev->index, _("reason \"%s\" does not lead to state \"%s\""),
                         jg_suspend_reason_name (reason), ev->name->str);
   else if (reason < 0 && state != JG_STATE_READY)
-    return event_error (error, ps->where, ev->index, "a \"%s\" slice needs args.reason", ev->name->str);
+    return event_error (error, ps->where, ev->index, _("a \"%s\" slice needs args.reason"), ev->name->str);
   rec.state = (guint8) state;
   rec.reason = (gint16) reason;
   g_array_append_val (jg->states, rec);
@@ -2247,7 +2338,7 @@ juggler_io (Parser     *ps,
     if (!arg_enum (ps, ev, args, "kind", TRUE, kind_name, JG_EVENT_N_KINDS, &kind, error))
       return FALSE;
     if (kind != JG_EVENT_IO_BEGIN && kind != JG_EVENT_IO_END)
-      return event_error (error, ps->where, ev->index, "args.kind must be io-begin or io-end");
+      return event_error (error, ps->where, ev->index, _("args.kind must be io-begin or io-end"));
     add_event (jg, ev->ts, task, worker, (guint16) kind, cpu, io);
   }
   return TRUE;
@@ -2279,7 +2370,7 @@ juggler_instant (Parser     *ps,
         JsonNode *lock = args != NULL ? json_object_get_member (args, "lock") : NULL;
 
         if (lock == NULL || !JSON_NODE_HOLDS_VALUE (lock) || json_node_get_value_type (lock) != G_TYPE_STRING)
-          return event_error (error, ps->where, ev->index, "args.lock must be a string");
+          return event_error (error, ps->where, ev->index, _("args.lock must be a string"));
         add_event (jg, ev->ts, task, worker, (guint16) kind, cpu,
                    jg_trace_intern (jg->trace, json_node_get_string (lock)));
       }
@@ -2295,7 +2386,7 @@ juggler_instant (Parser     *ps,
       }
       return TRUE;
     default:
-      return event_error (error, ps->where, ev->index, "a %s event is not written as an instant",
+      return event_error (error, ps->where, ev->index, _("a %s event is not written as an instant"),
                           jg_event_kind_name (kind));
     }
 }
@@ -2320,7 +2411,7 @@ juggler_gil (Parser     *ps,
     return FALSE;
   if (track_interp == NULL || GPOINTER_TO_UINT (track_interp) - 1 != interp)
     return event_error (error, ps->where, ev->index,
-                        "pid %s, tid %s is not the track of interpreter %" G_GINT64_FORMAT "'s GIL",
+                        _("pid %s, tid %s is not the track of interpreter %" PRId64 "'s GIL"),
                         ev->pid->str, ev->tid->str, interp);
   rec.open = open != NULL && JSON_NODE_HOLDS_VALUE (open)
           && json_node_get_value_type (open) == G_TYPE_BOOLEAN && json_node_get_boolean (open);
@@ -2372,7 +2463,7 @@ juggler_counter (Parser     *ps,
       errno = 0;
       id = g_ascii_strtoll (ev->id->str, &end, 10);
       if (errno != 0 || *end != '\0' || id < 0 || id >= jg->n_counters)
-        return event_error (error, ps->where, ev->index, "\"id\" %s is no counter (the trace has %u)",
+        return event_error (error, ps->where, ev->index, _("\"id\" %s is no counter (the trace has %u)"),
                             ev->id->str, jg->n_counters);
       lane = (guint32) id;
     }
@@ -2381,7 +2472,7 @@ juggler_counter (Parser     *ps,
       gpointer found = g_hash_table_lookup (jg->counter_by_name, ev->name->str);
 
       if (found == NULL)
-        return event_error (error, ps->where, ev->index, "\"%s\" is none of the trace's counters",
+        return event_error (error, ps->where, ev->index, _("\"%s\" is none of the trace's counters"),
                             ev->name->str);
       lane = GPOINTER_TO_UINT (found) - 1;
     }
@@ -2424,7 +2515,7 @@ juggler_event (Parser  *ps,
       return TRUE;
     }
   if (ev->has_ts && ev->ts < 0)
-    return event_error (error, ps->where, ev->index, "\"ts\" must not be negative in a Juggler export");
+    return event_error (error, ps->where, ev->index, _("\"ts\" must not be negative in a Juggler export"));
 
   args = event_args (ps, ev, error, &ok);
   if (!ok)
@@ -2473,7 +2564,7 @@ other_string (Juggler     *jg,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-    return other_error (error, jg->where, path, "%s must be a string or null", name);
+    return other_error (error, jg->where, path, _("%s must be a string or null"), name);
   *value = json_node_get_string (node);
   return TRUE;
 }
@@ -2493,10 +2584,10 @@ other_int (Juggler     *jg,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
-    return other_error (error, jg->where, path, "%s must be an integer", name);
+    return other_error (error, jg->where, path, _("%s must be an integer"), name);
   *value = json_node_get_int (node);
   if (*value < min || *value > max)
-    return other_error (error, jg->where, path, "%s %" G_GINT64_FORMAT " out of range", name, *value);
+    return other_error (error, jg->where, path, _("%s %" PRId64 " out of range"), name, *value);
   return TRUE;
 }
 
@@ -2511,13 +2602,13 @@ other_array (Juggler     *jg,
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
     {
-      other_error (error, jg->where, name, "must be an array");
+      other_error (error, jg->where, name, _("must be an array"));
       return NULL;
     }
   if (json_array_get_length (json_node_get_array (node)) > max)
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_TOO_LARGE,
-                   "%s: otherData.%s: more than %u elements", jg->where, name, max);
+                   _("%s: otherData.%s: more than %u elements"), jg->where, name, max);
       return NULL;
     }
   return json_node_get_array (node);
@@ -2537,7 +2628,7 @@ other_element (Juggler     *jg,
   *path = g_strdup_printf ("%s[%u]", name, i);
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      other_error (error, jg->where, *path, "must be an object");
+      other_error (error, jg->where, *path, _("must be an object"));
       return NULL;
     }
   return json_node_get_object (node);
@@ -2569,7 +2660,7 @@ read_juggler_other_data (Juggler     *jg,
     return FALSE;
   if (version > JG_CHROME_TRACE_VERSION)
     return other_error (error, jg->where, "version",
-                        "version %" G_GINT64_FORMAT "; this Juggler reads version %d",
+                        _("version %" PRId64 "; this Juggler reads version %d"),
                         version, JG_CHROME_TRACE_VERSION);
 
   if ((node = member_of (other, "scenario")) != NULL && JSON_NODE_HOLDS_OBJECT (node))
@@ -2601,6 +2692,12 @@ read_juggler_other_data (Juggler     *jg,
       && (json_node_get_value_type (node) == G_TYPE_DOUBLE
           || json_node_get_value_type (node) == G_TYPE_INT64))
     run_info.switch_interval_ms = MAX (json_node_get_double (node), 0);
+  /* A slowed-down run's factor; anything else reads as normal speed. */
+  if ((node = member_of (run, "time_scale")) != NULL && JSON_NODE_HOLDS_VALUE (node)
+      && (json_node_get_value_type (node) == G_TYPE_DOUBLE
+          || json_node_get_value_type (node) == G_TYPE_INT64)
+      && json_node_get_double (node) >= JG_TIME_SCALE_MIN && json_node_get_double (node) <= JG_TIME_SCALE_MAX)
+    run_info.time_scale = json_node_get_double (node);
   jg_trace_set_run_info (trace, &run_info);
 
   value = 0;
@@ -2619,7 +2716,7 @@ read_juggler_other_data (Juggler     *jg,
       g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (created, NULL);
 
       if (when == NULL)
-        return other_error (error, jg->where, "created", "not an ISO 8601 time with a time zone");
+        return other_error (error, jg->where, "created", _("not an ISO 8601 time with a time zone"));
       jg_trace_set_created (trace, when);
     }
   if (!other_int (jg, other, "epoch_ns", "epoch_ns", 0, G_MAXINT64, &epoch_ns, error)
@@ -2642,7 +2739,7 @@ read_juggler_other_data (Juggler     *jg,
         {
           g_autofree char *where = g_strdup_printf ("strings[%u]", i);
 
-          return other_error (error, jg->where, where, "must be a string");
+          return other_error (error, jg->where, where, _("must be a string"));
         }
       jg_trace_intern (trace, json_node_get_string (s));
     }
@@ -2666,7 +2763,7 @@ read_juggler_other_data (Juggler     *jg,
           || !other_int (jg, object, path, "pid", G_MININT32, G_MAXINT32, &pid, error))
         return FALSE;
       if (name == NULL || !jg_worker_kind_from_name (kind_text, &kind))
-        return other_error (error, jg->where, path, "needs a name and a kind (thread, process or loop)");
+        return other_error (error, jg->where, path, _("needs a name and a kind (thread, process or loop)"));
       jg_trace_add_worker (trace, name, kind, (gint32) pid);
     }
   jg->n_workers = json_array_get_length (workers);
@@ -2686,11 +2783,11 @@ read_juggler_other_data (Juggler     *jg,
           || !other_int (jg, object, path, "tid", G_MININT64, G_MAXINT64, &tid, error))
         return FALSE;
       if (name == NULL)
-        return other_error (error, jg->where, path, "needs a name");
+        return other_error (error, jg->where, path, _("needs a name"));
       key = track_key (pid, tid);
       if (g_hash_table_contains (jg->task_of_track, key))
-        return other_error (error, jg->where, path, "pid %" G_GINT64_FORMAT ", tid %" G_GINT64_FORMAT
-                            " is another task's track", pid, tid);
+        return other_error (error, jg->where, path, _("pid %" PRId64 ", tid %" PRId64
+                              " is another task's track"), pid, tid);
       g_hash_table_insert (jg->task_of_track, g_steal_pointer (&key), GUINT_TO_POINTER (i + 1));
       jg_trace_add_task (trace, name, parent < 0 ? JG_LANE_NONE : (guint32) parent);
     }
@@ -2703,7 +2800,7 @@ read_juggler_other_data (Juggler     *jg,
       if (object == NULL || !other_string (jg, object, path, "name", &name, error))
         return FALSE;
       if (name == NULL)
-        return other_error (error, jg->where, path, "needs a name");
+        return other_error (error, jg->where, path, _("needs a name"));
       jg_trace_add_counter (trace, name);
       if (!g_hash_table_contains (jg->counter_by_name, name))
         g_hash_table_insert (jg->counter_by_name, g_strdup (name), GUINT_TO_POINTER (i + 1));
@@ -2845,7 +2942,7 @@ build_juggler (Juggler  *jg,
           if (jg->n_workers == 0)
             {
               g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_INVALID,
-                           "%s: task %u ends, but the trace has no workers", jg->where, t);
+                           _("%s: task %u ends, but the trace has no workers"), jg->where, t);
               return NULL;
             }
           end->end_worker = 0;
@@ -2859,7 +2956,7 @@ build_juggler (Juggler  *jg,
   if (jg->gil->len > 0 && jg->n_workers == 0)
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_INVALID,
-                   "%s: the GIL is held, but the trace has no workers", jg->where);
+                   _("%s: the GIL is held, but the trace has no workers"), jg->where);
       return NULL;
     }
   for (guint i = 0; i < jg->gil->len; i++)
@@ -2907,7 +3004,7 @@ read_document (Parser    *ps,
     ps->p += 3;
   skip_space (ps);
   if (ps->p >= ps->end)
-    return syntax_error (ps, error, "the file is empty");
+    return syntax_error (ps, error, _("the file is empty"));
 
   if (*ps->p == '[')
     {
@@ -2919,8 +3016,8 @@ read_document (Parser    *ps,
   if (*ps->p != '{')
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_NOT_TRACE,
-                   "%s: not a Chrome trace: the document is %s, not an object with "
-                   "\"traceEvents\" or an array of events", ps->where, describe_char (ps));
+                   _("%s: not a Chrome trace: the document is %s, not an object with "
+                     "\"traceEvents\" or an array of events"), ps->where, describe_char (ps));
       return FALSE;
     }
 
@@ -2938,7 +3035,7 @@ read_document (Parser    *ps,
         {
           skip_space (ps);
           if (ps->p >= ps->end || *ps->p != '"')
-            return syntax_error (ps, error, "expected a member name, found %s", describe_char (ps));
+            return syntax_error (ps, error, _("expected a member name, found %s"), describe_char (ps));
           g_string_truncate (key, 0);
           if (!parse_string (ps, key, error) || !expect (ps, ':', error))
             return FALSE;
@@ -2948,7 +3045,7 @@ read_document (Parser    *ps,
               if (ps->p >= ps->end || *ps->p != '[')
                 {
                   g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_NOT_TRACE,
-                               "%s: \"traceEvents\" must be an array, not %s",
+                               _("%s: \"traceEvents\" must be an array, not %s"),
                                ps->where, describe_char (ps));
                   return FALSE;
                 }
@@ -2977,17 +3074,17 @@ read_document (Parser    *ps,
               ps->p++;
               break;
             }
-          return syntax_error (ps, error, "expected ',' or '}' after a top-level member");
+          return syntax_error (ps, error, _("expected ',' or '}' after a top-level member"));
         }
     }
 
   skip_space (ps);
   if (ps->p < ps->end)
-    return syntax_error (ps, error, "unexpected text after the document");
+    return syntax_error (ps, error, _("unexpected text after the document"));
   if (doc->events == NULL)
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_NOT_TRACE,
-                   "%s: not a Chrome trace: the object has no \"traceEvents\"", ps->where);
+                   _("%s: not a Chrome trace: the object has no \"traceEvents\""), ps->where);
       return FALSE;
     }
   return TRUE;
@@ -3094,14 +3191,14 @@ jg_chrome_trace_import_data (const char            *data,
   if (length > JG_CHROME_TRACE_MAX_FILE_BYTES)
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_TOO_LARGE,
-                   "%s: the file is %" G_GSIZE_FORMAT " bytes; Juggler imports at most %"
-                   G_GUINT64_FORMAT, ps.where, length, JG_CHROME_TRACE_MAX_FILE_BYTES);
+                   _("%s: the file is %" PRIu64 " bytes; Juggler imports at most %"
+                     PRIu64), ps.where, (guint64) length, JG_CHROME_TRACE_MAX_FILE_BYTES);
       return NULL;
     }
   if (length == 0)
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_NOT_JSON,
-                   "%s: the file is empty", ps.where);
+                   _("%s: the file is empty"), ps.where);
       return NULL;
     }
 
@@ -3151,8 +3248,8 @@ jg_chrome_trace_import (GFile                 *file,
   if ((guint64) g_file_info_get_size (info) > JG_CHROME_TRACE_MAX_FILE_BYTES)
     {
       g_set_error (error, JG_CHROME_TRACE_ERROR, JG_CHROME_TRACE_ERROR_TOO_LARGE,
-                   "%s: the file is %" G_GOFFSET_FORMAT " bytes; Juggler imports at most %"
-                   G_GUINT64_FORMAT, where, g_file_info_get_size (info),
+                   _("%s: the file is %" PRId64 " bytes; Juggler imports at most %"
+                     PRIu64), where, g_file_info_get_size (info),
                    JG_CHROME_TRACE_MAX_FILE_BYTES);
       return NULL;
     }

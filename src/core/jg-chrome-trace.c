@@ -1277,6 +1277,9 @@ other_data_head (Export *ex)
   json_builder_set_member_name (builder, "switch_interval_ms");
   json_builder_add_double_value (builder, isfinite (run->switch_interval_ms) ? run->switch_interval_ms : 0);
   add_string_member (builder, "start_method", run->start_method);
+  /* Slow motion: the timestamps are stretched; real time is ts / time_scale. */
+  json_builder_set_member_name (builder, "time_scale");
+  json_builder_add_double_value (builder, jg_trace_get_time_scale (trace));
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "machine");

@@ -1,6 +1,8 @@
 /* jg-executor.c: a task's steps, one after another, on a real thread. */
 #define G_LOG_DOMAIN "jg-executor"
 
+#include <glib/gi18n-lib.h>
+
 #include "jg-executor.h"
 
 /* The task's own state: what READ loaded, for the WRITE that follows. */
@@ -62,7 +64,7 @@ run_step (JgThreadState  *ts,
       return TRUE;
     case JG_STEP_N_KINDS:
     default:
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "Step kind %d is not supported by this model",
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("Step kind %d is not supported by this model"),
                    (int) step->kind);
       return FALSE;
     }

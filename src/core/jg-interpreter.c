@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <poll.h>
 #include <string.h>
@@ -156,7 +157,7 @@ jg_thread_state_clear (JgThreadState *ts)
 static gboolean
 set_cancelled (GError **error)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The run was stopped");
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The run was stopped"));
   return FALSE;
 }
 
@@ -322,7 +323,7 @@ jg_sleep_ms (double         ms,
         {
           int saved = errno;
 
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Sleep failed: %s",
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Sleep failed: %s"),
                        g_strerror (saved));
           ok = FALSE;
           break;
@@ -360,7 +361,7 @@ file_io (JgThreadState  *ts,
 
   if (ts->io == NULL || ts->io->scratch_dir == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "No scratch directory for file I/O");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("No scratch directory for file I/O"));
       return FALSE;
     }
   if (ts->file_fd < 0)
@@ -408,7 +409,7 @@ blocking_call (JgThreadState  *ts,
     case JG_IO_SOCKET:
       if (ts->io == NULL || ts->io->loopback_port == 0)
         {
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, "No loopback server for socket I/O");
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("No loopback server for socket I/O"));
           return FALSE;
         }
       return jg_loopback_round_trip (ts->io->loopback_port, ms, ts->cancellable, error);
@@ -417,7 +418,7 @@ blocking_call (JgThreadState  *ts,
     case JG_IO_PIPE:
     case JG_IO_N_KINDS:
     default:
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "I/O of kind “%s” needs a worker process",
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("I/O of kind “%s” needs a worker process"),
                    jg_io_kind_name (kind));
       return FALSE;
     }

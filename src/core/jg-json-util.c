@@ -1,6 +1,7 @@
 /* jg-json-util.c: helpers shared by the JSON loaders. */
 #define G_LOG_DOMAIN "jg-json-util"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "jg-json-util.h"
@@ -26,10 +27,12 @@ jg_json_describe (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
+    /* TRANSLATORS: what a JSON file holds where something else belongs:
+     * "expected a string, got an object" */
     case JSON_NODE_OBJECT:
-      return "an object";
+      return _("an object");
     case JSON_NODE_ARRAY:
-      return "an array";
+      return _("an array");
     case JSON_NODE_NULL:
       return "null";
     case JSON_NODE_VALUE:
@@ -39,11 +42,11 @@ jg_json_describe (JsonNode *node)
   switch (json_node_get_value_type (node))
     {
     case G_TYPE_STRING:
-      return "a string";
+      return _("a string");
     case G_TYPE_BOOLEAN:
       return json_node_get_boolean (node) ? "true" : "false";
     default:
-      return "a number";
+      return _("a number");
     }
 }
 
@@ -104,7 +107,7 @@ compare_strings (gconstpointer a,
 GPtrArray *
 jg_json_list_builtins (const char  *env_var,
                        const char  *installed_dir,
-                       const char  *what,
+                       const char  *missing,
                        GError     **error)
 {
   g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
@@ -117,7 +120,7 @@ jg_json_list_builtins (const char  *env_var,
   dir = g_dir_open (dir_path, 0, error);
   if (dir == NULL)
     {
-      g_prefix_error (error, "The built-in %s are missing: ", what);
+      g_prefix_error (error, "%s", missing);
       return NULL;
     }
   while ((name = g_dir_read_name (dir)) != NULL)

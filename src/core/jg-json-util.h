@@ -27,11 +27,12 @@ char       *jg_json_unknown_member (JsonObject         *object,
 /* Whether @text is empty or white space only. */
 gboolean    jg_str_is_blank      (const char         *text);
 /* The paths of the .json files in the folder named by the environment
- * variable @env_var, or else in @installed_dir, sorted by name. @what names
- * them in the error when the folder is missing ("scenarios"). */
+ * variable @env_var, or else in @installed_dir, sorted by name. @missing
+ * starts the error when the folder is missing, a whole translated phrase
+ * ("The built-in scenarios are missing: "). */
 GPtrArray  *jg_json_list_builtins (const char        *env_var,
                                    const char        *installed_dir,
-                                   const char        *what,
+                                   const char        *missing,
                                    GError           **error);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -569,7 +570,7 @@ check_members (Loader             *ld,
     return TRUE;
   member = jg_json_path_member (path, name);
   list = g_strjoinv (", ", (char **) allowed);
-  return invalid (ld, error, member, "unknown field (expected one of: %s)", list);
+  return invalid (ld, error, member, _("unknown field (expected one of: %s)"), list);
 }
 
 /* A non-blank string; *out stays NULL when it is optional and absent. */
@@ -589,13 +590,13 @@ get_string (Loader      *ld,
   if (node == NULL)
     {
       if (required)
-        return invalid (ld, error, path, "required field is missing");
+        return invalid (ld, error, path, _("required field is missing"));
       return TRUE;
     }
   if (!jg_json_holds (node, G_TYPE_STRING))
-    return invalid (ld, error, path, "expected a string, got %s", jg_json_describe (node));
+    return invalid (ld, error, path, _("expected a string, got %s"), jg_json_describe (node));
   if (jg_str_is_blank (json_node_get_string (node)))
-    return invalid (ld, error, path, "must not be empty");
+    return invalid (ld, error, path, _("must not be empty"));
   *out = json_node_get_string (node);
   return TRUE;
 }
@@ -616,7 +617,7 @@ get_name (Loader             *ld,
       g_autofree char *path = jg_json_path_member (parent, member);
       g_autofree char *list = g_strjoinv (", ", (char **) names);
 
-      return invalid (ld, error, path, "“%s” is not one of: %s", *out, list);
+      return invalid (ld, error, path, _("“%s” is not one of: %s"), *out, list);
     }
   return TRUE;
 }
@@ -639,12 +640,12 @@ get_number (Loader      *ld,
   if (node == NULL)
     return TRUE;
   if (!jg_json_holds (node, G_TYPE_DOUBLE))
-    return invalid (ld, error, path, "expected a number, got %s", jg_json_describe (node));
+    return invalid (ld, error, path, _("expected a number, got %s"), jg_json_describe (node));
   value = json_node_get_double (node);
   if (whole && value != floor (value))
-    return invalid (ld, error, path, "expected a whole number, got %g", value);
+    return invalid (ld, error, path, _("expected a whole number, got %g"), value);
   if (!(value >= min && value <= max))
-    return invalid (ld, error, path, "%g is out of range (%g to %g)", value, min, max);
+    return invalid (ld, error, path, _("%g is out of range (%g to %g)"), value, min, max);
   *out = value;
   return TRUE;
 }
@@ -660,11 +661,11 @@ check_trace_path (Loader      *ld,
   g_auto (GStrv) parts = NULL;
 
   if (g_path_is_absolute (trace_path))
-    return invalid (ld, error, path, "“%s” must be a path relative to the lesson file", trace_path);
+    return invalid (ld, error, path, _("“%s” must be a path relative to the lesson file"), trace_path);
   parts = g_strsplit (trace_path, "/", -1);
   for (guint i = 0; parts[i] != NULL; i++)
     if (g_str_equal (parts[i], ".."))
-      return invalid (ld, error, path, "“%s” must stay inside the lesson's folder (no “..”)", trace_path);
+      return invalid (ld, error, path, _("“%s” must stay inside the lesson's folder (no “..”)"), trace_path);
   return TRUE;
 }
 
@@ -687,11 +688,11 @@ load_trace (Loader        *ld,
         return FALSE;
       if (ld->folder == NULL)
         return fail (ld, error, JG_LESSON_ERROR_TRACE, path,
-                     "“%s” cannot be found: the lesson was not read from a folder", trace_path);
+                     _("“%s” cannot be found: the lesson was not read from a folder"), trace_path);
       file = g_file_resolve_relative_path (ld->folder, trace_path);
       bytes = g_file_load_bytes (file, NULL, NULL, &local_error);
       if (bytes == NULL)
-        return fail (ld, error, JG_LESSON_ERROR_TRACE, path, "cannot read “%s”: %s",
+        return fail (ld, error, JG_LESSON_ERROR_TRACE, path, _("cannot read “%s”: %s"),
                      trace_path, local_error->message);
       step->trace_path = g_strdup (trace_path);
     }
@@ -707,12 +708,12 @@ load_trace (Loader        *ld,
         g_autofree char *again = g_base64_encode (decoded, length);
 
         if (!g_str_equal (again, trace_data))
-          return fail (ld, error, JG_LESSON_ERROR_TRACE, path, "not valid base64");
+          return fail (ld, error, JG_LESSON_ERROR_TRACE, path, _("not valid base64"));
       }
     }
 
   if (!jg_lesson_step_set_trace_bytes (step, bytes, trace_path != NULL ? trace_path : path, &local_error))
-    return fail (ld, error, JG_LESSON_ERROR_TRACE, path, "not a trace Juggler can open: %s",
+    return fail (ld, error, JG_LESSON_ERROR_TRACE, path, _("not a trace Juggler can open: %s"),
                  local_error->message);
   return TRUE;
 }
@@ -732,7 +733,7 @@ load_parameters (Loader        *ld,
   if (node == NULL)
     return TRUE;
   if (!JSON_NODE_HOLDS_OBJECT (node))
-    return invalid (ld, error, path, "expected an object { … }, got %s", jg_json_describe (node));
+    return invalid (ld, error, path, _("expected an object { … }, got %s"), jg_json_describe (node));
   values = json_node_get_object (node);
   members = json_object_get_members (values);
   for (GList *l = members; l != NULL; l = l->next)
@@ -743,7 +744,7 @@ load_parameters (Loader        *ld,
         {
           g_autofree char *member = jg_json_path_member (path, l->data);
 
-          return invalid (ld, error, member, "expected a number or true/false, got %s", jg_json_describe (value));
+          return invalid (ld, error, member, _("expected a number or true/false, got %s"), jg_json_describe (value));
         }
     }
   jg_lesson_step_set_parameters (step, values);
@@ -772,7 +773,7 @@ load_step (Loader      *ld,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      invalid (ld, error, path, "expected an object { … }, got %s", jg_json_describe (node));
+      invalid (ld, error, path, _("expected an object { … }, got %s"), jg_json_describe (node));
       return NULL;
     }
   object = json_node_get_object (node);
@@ -797,21 +798,21 @@ load_step (Loader      *ld,
     {
       g_autofree char *member = jg_json_path_member (path, "topic");
 
-      invalid (ld, error, member, "required field is missing");
+      invalid (ld, error, member, _("required field is missing"));
       return NULL;
     }
   if (interpreter != NULL && !is_interpreter (interpreter))
     {
       g_autofree char *member = jg_json_path_member (path, "interpreter");
 
-      invalid (ld, error, member, "“%s” is not one of: gil, free-threaded, per-interpreter", interpreter);
+      invalid (ld, error, member, _("“%s” is not one of: gil, free-threaded, per-interpreter"), interpreter);
       return NULL;
     }
   if (trace != NULL && trace_data != NULL)
     {
       g_autofree char *member = jg_json_path_member (path, "trace_data");
 
-      invalid (ld, error, member, "a step has a trace file or embedded trace data, not both");
+      invalid (ld, error, member, _("a step has a trace file or embedded trace data, not both"));
       return NULL;
     }
 
@@ -846,7 +847,7 @@ ensure_scenarios (Loader  *ld,
     return TRUE;
   ld->scenarios = jg_scenario_load_builtins (&local_error);
   if (ld->scenarios == NULL)
-    return fail (ld, error, JG_LESSON_ERROR_SCENARIO, NULL, "cannot check its scenarios: %s",
+    return fail (ld, error, JG_LESSON_ERROR_SCENARIO, NULL, _("cannot check its scenarios: %s"),
                  local_error->message);
   return TRUE;
 }
@@ -896,29 +897,29 @@ check_step (Loader        *ld,
   if (step->title == NULL || step->look_at == NULL || step->question == NULL)
     {
       field = jg_json_path_member (path, step->title == NULL ? "title" : step->look_at == NULL ? "look_at" : "question");
-      return invalid (ld, error, field, "required field is missing");
+      return invalid (ld, error, field, _("required field is missing"));
     }
   if (step->interpreter != NULL && !is_interpreter (step->interpreter))
     {
       field = jg_json_path_member (path, "interpreter");
-      return invalid (ld, error, field, "“%s” is not one of: gil, free-threaded, per-interpreter",
+      return invalid (ld, error, field, _("“%s” is not one of: gil, free-threaded, per-interpreter"),
                       step->interpreter);
     }
   if (step->start_method != NULL && jg_strv_find (start_methods, step->start_method) == NULL)
     {
       field = jg_json_path_member (path, "start_method");
-      return invalid (ld, error, field, "“%s” is not one of: fork, spawn, forkserver", step->start_method);
+      return invalid (ld, error, field, _("“%s” is not one of: fork, spawn, forkserver"), step->start_method);
     }
   if (step->workers > MAX_WORKERS)
     {
       field = jg_json_path_member (path, "workers");
-      return invalid (ld, error, field, "%u is out of range (0 to %u)", step->workers, MAX_WORKERS);
+      return invalid (ld, error, field, _("%u is out of range (0 to %u)"), step->workers, MAX_WORKERS);
     }
   if (step->switch_interval_ms != 0
       && !(step->switch_interval_ms >= JG_GIL_MIN_INTERVAL_MS && step->switch_interval_ms <= MAX_INTERVAL_MS))
     {
       field = jg_json_path_member (path, "switch_interval_ms");
-      return invalid (ld, error, field, "%g is out of range (%g to %g)", step->switch_interval_ms,
+      return invalid (ld, error, field, _("%g is out of range (%g to %g)"), step->switch_interval_ms,
                       JG_GIL_MIN_INTERVAL_MS, MAX_INTERVAL_MS);
     }
 
@@ -931,7 +932,7 @@ check_step (Loader        *ld,
       g_autofree char *ids = scenario_ids (ld);
 
       return fail (ld, error, JG_LESSON_ERROR_SCENARIO, field,
-                   "no built-in scenario is called “%s” (there are: %s)", step->scenario, ids);
+                   _("no built-in scenario is called “%s” (there are: %s)"), step->scenario, ids);
     }
 
   models = jg_scenario_get_models (scenario);
@@ -942,7 +943,7 @@ check_step (Loader        *ld,
       g_free (field);
       field = jg_json_path_member (path, "model");
       return fail (ld, error, JG_LESSON_ERROR_SCENARIO, field,
-                   "“%s” is not a model of “%s” (it runs under: %s)", step->model, step->scenario, list);
+                   _("“%s” is not a model of “%s” (it runs under: %s)"), step->model, step->scenario, list);
     }
 
   plan = jg_scenario_instantiate (scenario, step->parameters, &local_error);
@@ -961,10 +962,10 @@ check_step (Loader        *ld,
       g_free (field);
       field = jg_json_path_member (path, step->trace_path != NULL ? "trace" : "trace_data");
       if (trace_scenario != NULL && !g_str_equal (trace_scenario, step->scenario))
-        return fail (ld, error, JG_LESSON_ERROR_TRACE, field, "the trace is a run of “%s”, not of “%s”",
+        return fail (ld, error, JG_LESSON_ERROR_TRACE, field, _("the trace is a run of “%s”, not of “%s”"),
                      trace_scenario, step->scenario);
       if (trace_model != NULL && !g_str_equal (trace_model, step->model))
-        return fail (ld, error, JG_LESSON_ERROR_TRACE, field, "the trace was run with the %s model, not %s",
+        return fail (ld, error, JG_LESSON_ERROR_TRACE, field, _("the trace was run with the %s model, not %s"),
                      trace_model, step->model);
     }
   return TRUE;
@@ -987,11 +988,11 @@ check_lesson (Loader    *ld,
               GError   **error)
 {
   if (!check_id (self->id))
-    return invalid (ld, error, "id", "“%s” is not an id (letters, digits, “-” and “_”)", self->id);
+    return invalid (ld, error, "id", _("“%s” is not an id (letters, digits, “-” and “_”)"), self->id);
   if (jg_str_is_blank (self->title))
-    return invalid (ld, error, "title", "must not be empty");
+    return invalid (ld, error, "title", _("must not be empty"));
   if (self->steps->len == 0 || self->steps->len > MAX_STEPS)
-    return invalid (ld, error, "steps", "a lesson has 1 to %u steps, not %u", MAX_STEPS, self->steps->len);
+    return invalid (ld, error, "steps", _("a lesson has 1 to %u steps, not %u"), MAX_STEPS, self->steps->len);
   for (guint i = 0; i < self->steps->len; i++)
     if (!check_step (ld, g_ptr_array_index (self->steps, i), i, error))
       return FALSE;
@@ -1016,7 +1017,7 @@ load_root (Loader      *ld,
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      fail (ld, error, JG_LESSON_ERROR_INVALID, NULL, "not a Juggler lesson (expected an object { … }, got %s)",
+      fail (ld, error, JG_LESSON_ERROR_INVALID, NULL, _("not a Juggler lesson (expected an object { … }, got %s)"),
             jg_json_describe (root));
       return NULL;
     }
@@ -1026,13 +1027,13 @@ load_root (Loader      *ld,
     return NULL;
   if (!g_str_equal (format, JG_LESSON_FORMAT))
     {
-      invalid (ld, error, "format", "not a Juggler lesson (format is “%s”, expected “%s”)", format,
+      invalid (ld, error, "format", _("not a Juggler lesson (format is “%s”, expected “%s”)"), format,
                JG_LESSON_FORMAT);
       return NULL;
     }
   if (json_object_get_member (object, "version") == NULL)
     {
-      invalid (ld, error, "version", "required field is missing");
+      invalid (ld, error, "version", _("required field is missing"));
       return NULL;
     }
   if (!get_number (ld, object, NULL, "version", 1, G_MAXINT32, TRUE, &version, error))
@@ -1040,7 +1041,7 @@ load_root (Loader      *ld,
   if (version > JG_LESSON_VERSION)
     {
       fail (ld, error, JG_LESSON_ERROR_VERSION, "version",
-            "the lesson is version %.0f, made by a newer Juggler; this one reads version %d",
+            _("the lesson is version %.0f, made by a newer Juggler; this one reads version %d"),
             version, JG_LESSON_VERSION);
       return NULL;
     }
@@ -1053,18 +1054,18 @@ load_root (Loader      *ld,
   steps = json_object_get_member (object, "steps");
   if (steps == NULL)
     {
-      invalid (ld, error, "steps", "required field is missing");
+      invalid (ld, error, "steps", _("required field is missing"));
       return NULL;
     }
   if (!JSON_NODE_HOLDS_ARRAY (steps))
     {
-      invalid (ld, error, "steps", "expected an array [ … ], got %s", jg_json_describe (steps));
+      invalid (ld, error, "steps", _("expected an array [ … ], got %s"), jg_json_describe (steps));
       return NULL;
     }
   array = json_node_get_array (steps);
   if (json_array_get_length (array) > MAX_STEPS)
     {
-      invalid (ld, error, "steps", "a lesson has 1 to %u steps, not %u", MAX_STEPS, json_array_get_length (array));
+      invalid (ld, error, "steps", _("a lesson has 1 to %u steps, not %u"), MAX_STEPS, json_array_get_length (array));
       return NULL;
     }
 
@@ -1105,17 +1106,17 @@ jg_lesson_load_data (const char  *data,
     length = strlen (data);
   if (length > MAX_FILE_BYTES)
     {
-      fail (&ld, error, JG_LESSON_ERROR_INVALID, NULL, "too big to be a lesson (%" G_GSSIZE_FORMAT " bytes)", length);
+      fail (&ld, error, JG_LESSON_ERROR_INVALID, NULL, _("too big to be a lesson (%" PRId64 " bytes)"), (gint64) length);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, length > 0 ? data : "", length, &local_error))
     {
-      fail (&ld, error, JG_LESSON_ERROR_PARSE, NULL, "not valid JSON: %s", local_error->message);
+      fail (&ld, error, JG_LESSON_ERROR_PARSE, NULL, _("not valid JSON: %s"), local_error->message);
       return NULL;
     }
   if (json_parser_get_root (parser) == NULL)
     {
-      fail (&ld, error, JG_LESSON_ERROR_PARSE, NULL, "empty file");
+      fail (&ld, error, JG_LESSON_ERROR_PARSE, NULL, _("empty file"));
       return NULL;
     }
 
@@ -1144,8 +1145,8 @@ jg_lesson_load (GFile   *file,
 
     if (info != NULL && g_file_info_get_size (info) > MAX_FILE_BYTES)
       {
-        g_set_error (error, JG_LESSON_ERROR, JG_LESSON_ERROR_INVALID, "%s: too big to be a lesson (%"
-                     G_GINT64_FORMAT " bytes)", where, g_file_info_get_size (info));
+        g_set_error (error, JG_LESSON_ERROR, JG_LESSON_ERROR_INVALID, _("%s: too big to be a lesson (%"
+                       PRId64 " bytes)"), where, g_file_info_get_size (info));
         return NULL;
       }
   }
@@ -1181,7 +1182,8 @@ jg_lesson_load_builtins (GError **error)
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  paths = jg_json_list_builtins ("JUGGLER_LESSON_DIR", PKGDATADIR "/lessons", "lessons", error);
+  paths = jg_json_list_builtins ("JUGGLER_LESSON_DIR", PKGDATADIR "/lessons",
+                                 _("The built-in lessons are missing: "), error);
   if (paths == NULL)
     return NULL;
 
@@ -1197,7 +1199,7 @@ jg_lesson_load_builtins (GError **error)
         if (g_str_equal (jg_lesson_get_id (g_ptr_array_index (lessons, j)), lesson->id))
           {
             g_set_error (error, JG_LESSON_ERROR, JG_LESSON_ERROR_INVALID,
-                         "%s: id: another built-in lesson is called “%s”", path, lesson->id);
+                         _("%s: id: another built-in lesson is called “%s”"), path, lesson->id);
             jg_lesson_unref (lesson);
             return NULL;
           }
@@ -1225,7 +1227,7 @@ jg_lesson_find_builtin (const char  *id,
       if (g_str_equal (lesson->id, id))
         return jg_lesson_ref (lesson);
     }
-  g_set_error (error, JG_LESSON_ERROR, JG_LESSON_ERROR_NOT_FOUND, "No built-in lesson is called “%s”", id);
+  g_set_error (error, JG_LESSON_ERROR, JG_LESSON_ERROR_NOT_FOUND, _("No built-in lesson is called “%s”"), id);
   return NULL;
 }
 
@@ -1263,7 +1265,7 @@ write_atomically (GFile       *file,
         {
           g_autofree char *display = g_filename_display_name (path);
 
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, "Cannot save to “%s”: it is a folder", display);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _("Cannot save to “%s”: it is a folder"), display);
           return FALSE;
         }
       mode = st.st_mode & 0777;
@@ -1466,7 +1468,7 @@ jg_lesson_save_full (JgLesson           *self,
 
   if (g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, "Cannot save to “%s”: it is a folder", where);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY, _("Cannot save to “%s”: it is a folder"), where);
       return FALSE;
     }
 

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "jg-loopback"
 
 #include <arpa/inet.h>
+#include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -188,7 +189,7 @@ set_uv_error (GError     **error,
               const char  *what)
 {
   g_set_error (error, G_IO_ERROR, g_io_error_from_errno (-status),
-               "Loopback server: %s: %s", what, uv_strerror (status));
+               _("Loopback server: %s: %s"), what, uv_strerror (status));
   return FALSE;
 }
 

@@ -9,8 +9,10 @@
 
 G_BEGIN_DECLS
 
-/* Replies are never delayed longer than this, whatever a request asks. */
-#define JG_LOOPBACK_MAX_DELAY_MS 60000
+/* Replies are never delayed longer than this, whatever a request asks: an
+ * hour, so that slow motion can stretch a long download (in microseconds it
+ * still fits the request's 32 bits). */
+#define JG_LOOPBACK_MAX_DELAY_MS 3600000
 /* Bytes of each reply: a small "download". */
 #define JG_LOOPBACK_REPLY_BYTES  1024
 

@@ -114,6 +114,7 @@ jg_metrics_compute (JgMetrics *metrics,
   end = jg_trace_is_finished (trace) ? jg_trace_get_duration_ns (trace) : jg_spans_get_horizon (spans);
   end = MIN (end, until_ns);
   metrics->wall_ns = end;
+  metrics->time_scale = jg_trace_get_time_scale (trace);
   metrics->events = until_ns == G_MAXUINT64
                     ? jg_spans_get_n_consumed (spans)
                     : count_events_before (trace, jg_spans_get_n_consumed (spans), until_ns);
@@ -237,6 +238,9 @@ jg_metrics_add_to_builder (const JgMetrics *metrics,
 
   add_int (builder, "events", (gint64) metrics->events);
   add_seconds (builder, "wall_s", metrics->wall_ns);
+  /* Slow motion: every time here is stretched; the run's real length beside it. */
+  add_double (builder, "time_scale", metrics->time_scale > 0 ? metrics->time_scale : 1.0);
+  add_double (builder, "real_wall_s", metrics->wall_ns / 1e9 / (metrics->time_scale > 0 ? metrics->time_scale : 1.0));
   add_seconds (builder, "cpu_s", metrics->cpu_ns);
   add_double (builder, "concurrency", metrics->concurrency);
   add_double (builder, "parallelism", metrics->parallelism);

@@ -16,6 +16,7 @@ typedef struct
 {
   guint64 events;          /* events up to the time limit */
   guint64 wall_ns;         /* from the run's start (ts 0) to its end */
+  double  time_scale;      /* slow motion: times here are stretched; real = stretched / this */
   guint64 cpu_ns;          /* time on a CPU: measured CPU time of Running spans (else Running
                             * time, at most n_cores at once) */
   double  concurrency;     /* mean tasks in flight (begun, not ended) over the wall time */

@@ -12,7 +12,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -211,14 +213,16 @@ check_steps (const JgStep  *steps,
           continue;
         default:
           if (step_name (step->kind) != NULL)
+            /* TRANSLATORS: the first %s is where in the scenario, "tasks[2]"; the
+             * last is the step's op, "lock" or "put" */
             g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                         "%s.steps[%u]: a “%s” step needs an object shared between processes, "
-                         "and a worker process shares nothing with the others (a threading.Lock cannot "
-                         "even be pickled); run this scenario with threads",
+                         _("%s.steps[%u]: a “%s” step needs an object shared between processes, "
+                           "and a worker process shares nothing with the others (a threading.Lock cannot "
+                           "even be pickled); run this scenario with threads"),
                          where, s, step_name (step->kind));
           else
             g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                         "%s.steps[%u]: steps of kind %d cannot run in a worker process",
+                         _("%s.steps[%u]: steps of kind %d cannot run in a worker process"),
                          where, s, (int) step->kind);
           return FALSE;
         }
@@ -227,8 +231,10 @@ check_steps (const JgStep  *steps,
     if (sums[d] > JG_WIRE_MAX_PAYLOAD)
       {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                     "%s: its transfers %s the worker add up to more than %" G_GUINT64_FORMAT " bytes",
-                     where, d == JG_TRANSFER_TO_WORKER ? "to" : "from", JG_WIRE_MAX_PAYLOAD);
+                     d == JG_TRANSFER_TO_WORKER
+                     ? _("%s: its transfers to the worker add up to more than %" PRIu64 " bytes")
+                     : _("%s: its transfers from the worker add up to more than %" PRIu64 " bytes"),
+                     where, JG_WIRE_MAX_PAYLOAD);
         return FALSE;
       }
   return TRUE;
@@ -242,7 +248,7 @@ check_worker_program (GError **error)
   if (!g_file_test (path, G_FILE_TEST_IS_EXECUTABLE))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "The worker program %s was not found (JUGGLER_WORKER names another)", path);
+                   _("The worker program %s was not found (JUGGLER_WORKER names another)"), path);
       return FALSE;
     }
   return TRUE;
@@ -257,7 +263,7 @@ jg_process_pool_check (const JgScenarioPlan  *plan,
 
   if ((guint) start_method >= JG_START_N_METHODS)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown start method %d", (int) start_method);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown start method %d"), (int) start_method);
       return FALSE;
     }
 
@@ -338,6 +344,8 @@ jg_process_pool_new (const JgScenarioPlan       *plan,
   self->plan = plan;
   self->options = *options;
   self->options.n_workers = MAX (options->n_workers, 1);
+  /* Hand-made options leave it 0: normal speed. */
+  self->options.time_scale = CLAMP (options->time_scale, JG_TIME_SCALE_MIN, JG_TIME_SCALE_MAX);
   self->trace = g_object_ref (trace);
   self->recorder = g_object_ref (recorder);
   self->cancellable = cancellable != NULL ? g_object_ref (cancellable) : g_cancellable_new ();
@@ -463,7 +471,7 @@ make_pipe (int      fds[2],
     {
       int saved = errno;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Could not make a pipe: %s", g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not make a pipe: %s"), g_strerror (saved));
       return FALSE;
     }
   fds[0] = move_fd_high (fds[0]);
@@ -476,7 +484,7 @@ make_pipe (int      fds[2],
         close (fds[0]);
       if (fds[1] >= 0)
         close (fds[1]);
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Could not make a pipe: %s", g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not make a pipe: %s"), g_strerror (saved));
       return FALSE;
     }
   return TRUE;
@@ -543,7 +551,7 @@ spawn_process (JgProcessPool  *self,
 
   if (status != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (status), "Could not start %s: %s", path,
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (status), _("Could not start %s: %s"), path,
                    g_strerror (status));
       return FALSE;
     }
@@ -616,8 +624,9 @@ queue_config (JgProcessPool *self,
   gsize dir_len = w->scratch_dir != NULL ? strlen (w->scratch_dir) : 0;
 
   config.epoch_ns = jg_trace_get_epoch_ns (self->trace);
-  config.startup_ms = startup_ms;
+  config.startup_ms = startup_ms * self->options.time_scale;
   config.switch_interval_ms = self->options.switch_interval_ms;
+  config.time_scale = self->options.time_scale;
   config.startup_task = w->startup_task;
   config.interp_id = w->interp;
   config.interpreter = self->options.interpreter;
@@ -701,7 +710,7 @@ start_server (JgProcessPool  *self,
       int saved = errno;
 
       w->state = WORKER_GONE;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Could not make a socket: %s",
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not make a socket: %s"),
                    g_strerror (saved));
       return FALSE;
     }
@@ -767,7 +776,7 @@ request_fork (JgProcessPool  *self,
     {
       int saved = n < 0 ? errno : EIO;
 
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "Could not ask the fork server for a worker: %s",
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Could not ask the fork server for a worker: %s"),
                    g_strerror (saved));
       return FALSE;
     }
@@ -815,7 +824,7 @@ start_worker (JgProcessPool  *self,
   if (!ok)
     {
       if (error != NULL && *error == NULL)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "The fork server is gone");
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, _("The fork server is gone"));
       close (to_worker[1]);
       close (from_worker[0]);
       remove_scratch_dir (w);
@@ -881,8 +890,11 @@ dispatch (JgProcessPool *self,
 
   if (args > 0)
     {
+      guint64 started = jg_clock_now_ns ();
+
       jg_probe_emit_run (self->probe, t);
       jg_wire_encode_payload (w->out->data + offset + sizeof header + sizeof body + steps_size, args, t + 1);
+      jg_wire_stretch (started, self->options.time_scale, self->cancellable);
       jg_probe_emit_leave (self->probe, t, JG_EVENT_SUSPEND, JG_SUSPEND_IO);
       jg_probe_emit (self->probe, t, JG_EVENT_IO_BEGIN, JG_IO_PIPE);
       self->transfer_bytes += args;
@@ -988,6 +1000,8 @@ handle_result (JgProcessPool *self,
   jg_probe_emit (self->probe, t, JG_EVENT_IO_END, JG_IO_PIPE);
   if (result.result_bytes > 0)
     {
+      guint64 started = jg_clock_now_ns ();
+
       jg_probe_emit_run (self->probe, t);
       if (!jg_wire_decode_payload (data + sizeof result + result.message_len, result.result_bytes, NULL, &error)
           && status == JG_END_OK)
@@ -995,6 +1009,7 @@ handle_result (JgProcessPool *self,
           status = JG_END_ERROR;
           message = g_strdup_printf ("Could not unpickle the result: %s", error->message);
         }
+      jg_wire_stretch (started, self->options.time_scale, self->cancellable);
       self->transfer_bytes += result.result_bytes;
     }
   jg_probe_emit_leave (self->probe, t, JG_EVENT_TASK_END, JG_END_ARG (status, 0));

@@ -52,8 +52,11 @@ typedef struct
   guint              n_workers;
   JgStartMethod      start_method;
   JgInterpreterMode  interpreter;        /* each worker's own interpreter */
-  double             switch_interval_ms;
+  double             switch_interval_ms; /* already stretched by time_scale */
   const JgIoContext *io;                 /* the run's loopback server and scratch directory */
+  /* Slow motion: the modelled start-ups and the pickling last this many times
+   * longer (the steps come stretched already). 0 means 1. */
+  double             time_scale;
 } JgProcessPoolOptions;
 
 typedef struct _JgProcessPool JgProcessPool;

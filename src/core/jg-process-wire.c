@@ -3,9 +3,13 @@
 #define G_LOG_DOMAIN "jg-process-wire"
 
 #include <errno.h>
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "jg-clock.h"
+#include "jg-cpu.h"
 #include "jg-process-wire.h"
 
 #define RECORD_BYTES 9 /* an opcode and a double, as pickle's BINFLOAT */
@@ -73,7 +77,7 @@ jg_wire_read_all (int        fd,
               *eof = TRUE;
               return FALSE;
             }
-          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, "The pipe closed in the middle of a message");
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE, _("The pipe closed in the middle of a message"));
           return FALSE;
         }
       done += (gsize) n;
@@ -103,7 +107,7 @@ jg_wire_check_header (const JgWireHeader  *header,
 
   if (header->magic != JG_WIRE_MAGIC || header->type == 0 || header->type >= JG_WIRE_N_TYPES)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Not a Juggler worker message (type %u)",
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Not a Juggler worker message (type %u)"),
                    header->type);
       return FALSE;
     }
@@ -142,7 +146,7 @@ jg_wire_check_header (const JgWireHeader  *header,
   if (header->length > limit)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   "A worker message of type %u is %" G_GUINT64_FORMAT " bytes long (at most %" G_GUINT64_FORMAT ")",
+                   _("A worker message of type %u is %" PRIu64 " bytes long (at most %" PRIu64 ")"),
                    header->type, header->length, limit);
       return FALSE;
     }
@@ -186,7 +190,7 @@ jg_wire_decode_payload (const guint8  *in,
 
   if (list == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "No memory to unpickle %" G_GSIZE_FORMAT " bytes", size);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, _("No memory to unpickle %" PRIu64 " bytes"), (guint64) size);
       return FALSE;
     }
 
@@ -196,8 +200,8 @@ jg_wire_decode_payload (const guint8  *in,
 
       if (in[i * RECORD_BYTES] != 'G')
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Bad record at byte %" G_GSIZE_FORMAT,
-                       i * RECORD_BYTES);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Bad record at byte %" PRIu64),
+                       (guint64) (i * RECORD_BYTES));
           return FALSE;
         }
       memcpy (&bits, in + i * RECORD_BYTES + 1, sizeof bits);
@@ -208,11 +212,32 @@ jg_wire_decode_payload (const guint8  *in,
   for (gsize i = n_records * RECORD_BYTES; i < size; i++)
     if (in[i] != 'N')
       {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "Bad padding at byte %" G_GSIZE_FORMAT, i);
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Bad padding at byte %" PRIu64), (guint64) i);
         return FALSE;
       }
 
   if (checksum != NULL)
     *checksum = sum + (n_records > 0 ? (guint64) list[n_records - 1] : 0);
   return TRUE;
+}
+
+void
+jg_wire_stretch (guint64       started_ns,
+                 double        time_scale,
+                 GCancellable *cancellable)
+{
+  guint64 now = jg_clock_now_ns ();
+  guint64 slice = MAX ((guint64) (jg_cpu_get_iterations_per_ms () * JG_CPU_SLICE_MS), 1);
+  guint64 until, state = started_ns | 1;
+
+  if (!(time_scale > 1.0) || now <= started_ns)
+    return;
+  until = started_ns + (guint64) ((double) (now - started_ns) * time_scale);
+  /* Real work, in slices, not a sleep: the core stays as busy as a slower
+   * pickle would keep it. A stop does not wait for it (1000× of a long pickle
+   * is minutes). */
+  while (jg_clock_now_ns () < until && !g_cancellable_is_cancelled (cancellable))
+    state = jg_cpu_spin (slice, state);
+  if (state == 0)
+    g_debug ("stretch state reached zero");
 }

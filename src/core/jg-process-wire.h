@@ -49,8 +49,9 @@ typedef struct
 typedef struct
 {
   guint64 epoch_ns;           /* the trace's zero on CLOCK_MONOTONIC */
-  double  startup_ms;         /* the modelled interpreter start-up: CPU work */
-  double  switch_interval_ms;
+  double  startup_ms;         /* the modelled interpreter start-up: CPU work (stretched) */
+  double  switch_interval_ms; /* stretched by time_scale, as the task's steps are */
+  double  time_scale;         /* slow motion: 1 to JG_TIME_SCALE_MAX; pickling is stretched by it */
   guint32 startup_task;       /* the task lane of its start-up */
   guint32 interp_id;          /* its interpreter's number in GIL events */
   guint32 interpreter;        /* JgInterpreterMode */
@@ -133,5 +134,13 @@ gboolean jg_wire_decode_payload (const guint8 *in,
                                  gsize         size,
                                  guint64      *checksum,
                                  GError      **error);
+
+/* Slow motion for work whose cost is the machine's own, such as pickling:
+ * called after that work, which began at @started_ns (jg_clock_now_ns), keeps
+ * the CPU busy until it has lasted @time_scale times as long, or until
+ * @cancellable (may be NULL) is cancelled. */
+void     jg_wire_stretch        (guint64       started_ns,
+                                 double        time_scale,
+                                 GCancellable *cancellable);
 
 G_END_DECLS

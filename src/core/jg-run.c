@@ -4,7 +4,9 @@
  * context. Nothing here blocks the thread that started the run. */
 #define G_LOG_DOMAIN "jg-run"
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <inttypes.h>
 #include <math.h>
 #include <unistd.h>
 
@@ -131,6 +133,7 @@ jg_run_options_init (JgRunOptions *options)
   options->switch_interval_ms = JG_GIL_DEFAULT_INTERVAL_MS;
   options->hybrid_executor = JG_HYBRID_THREADS;
   options->start_method = JG_START_FORK;
+  options->time_scale = 1.0;
 }
 
 /* The plan is the caller's; the run keeps its own copy for its whole life. */
@@ -403,11 +406,11 @@ check_plan (const JgScenarioPlan *plan,
           case JG_STEP_BLOCK:
           case JG_STEP_IO:
             if (!isfinite (step->ms) || step->ms < 0 || step->ms > MAX_STEP_MS)
-              return invalid (error, t, s, "ms must be between 0 and %.0f", MAX_STEP_MS);
+              return invalid (error, t, s, _("ms must be between 0 and %.0f"), MAX_STEP_MS);
             if (step->kind == JG_STEP_IO)
               {
                 if (step->io_kind != JG_IO_SLEEP && step->io_kind != JG_IO_SOCKET && step->io_kind != JG_IO_FILE)
-                  return invalid (error, t, s, "I/O kind %d is not one of sleep, socket, file", (int) step->io_kind);
+                  return invalid (error, t, s, _("I/O kind %d is not one of sleep, socket, file"), (int) step->io_kind);
                 *needs_socket |= step->io_kind == JG_IO_SOCKET;
                 *needs_file |= step->io_kind == JG_IO_FILE;
               }
@@ -431,7 +434,7 @@ check_plan (const JgScenarioPlan *plan,
           case JG_STEP_TRANSFER:
             if (step->value < 0 || step->value > JG_TRANSFER_MAX_BYTES
                 || (guint) step->direction >= JG_TRANSFER_N_DIRECTIONS)
-              return invalid (error, t, s, "a transfer moves 0 to %" G_GINT64_FORMAT " bytes, to or from a worker",
+              return invalid (error, t, s, _("a transfer moves 0 to %" PRId64 " bytes, to or from a worker"),
                               JG_TRANSFER_MAX_BYTES);
             continue;
           case JG_STEP_SPAWN:
@@ -446,18 +449,37 @@ check_plan (const JgScenarioPlan *plan,
           case JG_STEP_TO_THREAD:
             /* Their structure is checked by jg_asyncio_check_plan. */
             if (!async)
-              return invalid (error, t, s, "“%s” needs the asyncio or hybrid model",
+              return invalid (error, t, s, _("“%s” needs the asyncio or hybrid model"),
                               jg_asyncio_step_name (step->kind));
             continue;
           case JG_STEP_N_KINDS:
           default:
-            return invalid (error, t, s, "unknown step kind %d", (int) step->kind);
+            return invalid (error, t, s, _("unknown step kind %d"), (int) step->kind);
           }
         if (step->object >= limit)
-          return invalid (error, t, s, "object %u does not exist (the scenario has %u of that kind)",
+          return invalid (error, t, s, _("object %u does not exist (the scenario has %u of that kind)"),
                           step->object, limit);
       }
   return TRUE;
+}
+
+/* Slow motion at one point: the run's own copy of the plan lasts @scale times
+ * longer — CPU work, I/O, blocking calls and asyncio timeouts — before any
+ * executor, loop or worker process turns a step into work. */
+static void
+stretch_plan (JgScenarioPlan *plan,
+              double          scale)
+{
+  if (scale == 1.0)
+    return;
+  for (guint t = 0; t < plan->n_tasks; t++)
+    for (guint s = 0; s < plan->tasks[t].n_steps; s++)
+      {
+        JgStep *step = &plan->tasks[t].steps[s];
+
+        step->ms *= scale;
+        step->timeout_ms *= scale;
+      }
 }
 
 static void
@@ -884,6 +906,7 @@ jg_run_start (JgRun   *self,
   JgInterpreterMode mode;
   guint n_interpreters;
   gboolean async;
+  double scale, interval_ms;
   g_autofree guint32 *parents = NULL;
 
   g_return_val_if_fail (JG_IS_RUN (self), FALSE);
@@ -892,13 +915,21 @@ jg_run_start (JgRun   *self,
   if (!(self->options.switch_interval_ms > 0) || !isfinite (self->options.switch_interval_ms))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The switch interval must be a positive number of milliseconds");
+                   _("The switch interval must be a positive number of milliseconds"));
+      return FALSE;
+    }
+  scale = self->options.time_scale;
+  if (!(scale >= JG_TIME_SCALE_MIN && scale <= JG_TIME_SCALE_MAX))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The time scale must be from %g to %g (slow motion: 1 is normal speed), not %g"),
+                   JG_TIME_SCALE_MIN, JG_TIME_SCALE_MAX, scale);
       return FALSE;
     }
   if ((guint) self->options.model >= JG_N_MODELS
       || (guint) self->options.interpreter >= JG_INTERPRETER_N_MODES)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Unknown model or interpreter");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("Unknown model or interpreter"));
       return FALSE;
     }
   async = model_is_async (self->options.model);
@@ -927,6 +958,11 @@ jg_run_start (JgRun   *self,
       self->io.scratch_dir = self->scratch_dir;
     }
 
+  /* Checked at normal speed; from here on every duration is stretched, and
+   * so is the GIL's switch interval, so that hand-offs keep their rhythm. */
+  stretch_plan (self->plan, scale);
+  interval_ms = self->options.switch_interval_ms * scale;
+
   self->n_workers = jg_run_get_n_workers (self);
   mode = self->options.interpreter;
 
@@ -938,6 +974,7 @@ jg_run_start (JgRun   *self,
                    ? process_pool_size (self) : jg_asyncio_executor_size (self->options.workers);
   info.interpreter = jg_interpreter_mode_name (mode);
   info.switch_interval_ms = self->options.switch_interval_ms;
+  info.time_scale = scale;
   if (self->options.model == JG_MODEL_PROCESSES || (async && uses_process_pool (self)))
     info.start_method = jg_start_method_name (self->options.start_method);
   jg_trace_set_run_info (self->trace, &info);
@@ -973,7 +1010,7 @@ jg_run_start (JgRun   *self,
   n_interpreters = mode == JG_INTERPRETER_PER_INTERPRETER ? self->n_workers : 1;
   self->interpreters = g_ptr_array_new_with_free_func ((GDestroyNotify) jg_interpreter_free);
   for (guint i = 0; i < n_interpreters; i++)
-    g_ptr_array_add (self->interpreters, jg_interpreter_new (i, mode, self->options.switch_interval_ms));
+    g_ptr_array_add (self->interpreters, jg_interpreter_new (i, mode, interval_ms));
   if (async)
     {
       JgAsyncioOptions aio = { 0 };
@@ -985,7 +1022,8 @@ jg_run_start (JgRun   *self,
       aio.process_pool.n_workers = process_pool_size (self);
       aio.process_pool.start_method = self->options.start_method;
       aio.process_pool.interpreter = mode;
-      aio.process_pool.switch_interval_ms = self->options.switch_interval_ms;
+      aio.process_pool.switch_interval_ms = interval_ms;
+      aio.process_pool.time_scale = scale;
       self->asyncio = jg_asyncio_new (self->plan, &aio, self->trace, self->recorder, self->sync,
                                       g_ptr_array_index (self->interpreters, 0), &self->io, self->cancellable);
     }
@@ -996,7 +1034,8 @@ jg_run_start (JgRun   *self,
       pool.n_workers = self->n_workers;
       pool.start_method = self->options.start_method;
       pool.interpreter = mode;
-      pool.switch_interval_ms = self->options.switch_interval_ms;
+      pool.switch_interval_ms = interval_ms;
+      pool.time_scale = scale;
       pool.io = &self->io;
       self->processes = jg_process_pool_new (self->plan, &pool, self->trace, self->recorder, self->cancellable);
     }

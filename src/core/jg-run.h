@@ -63,6 +63,11 @@ typedef struct
   /* Processes: how the workers start (Pool's context); their number is
    * `workers`, 0 meaning os.cpu_count (), never more than tasks. */
   JgStartMethod     start_method;
+  /* Slow motion (docs/slow-motion.md): every duration of the run — CPU work,
+   * I/O and sleeps, timeouts, the switch interval, process start-up and
+   * transfers — lasts this many times longer, so the run really happens
+   * slower and keeps its shape. JG_TIME_SCALE_MIN (1) to JG_TIME_SCALE_MAX. */
+  double            time_scale;
 } JgRunOptions;
 
 /* Every few milliseconds the watchdog reads the wait-for graph. */
@@ -73,7 +78,7 @@ gboolean    jg_model_from_name      (const char  *name,
                                      JgModel     *model);
 const char *jg_run_status_name      (JgRunStatus  status);
 
-/* Threads, 0 workers (one per task), GIL, 5 ms; processes start by fork. */
+/* Threads, 0 workers (one per task), GIL, 5 ms; processes start by fork; 1×. */
 void        jg_run_options_init     (JgRunOptions *options);
 
 #define JG_TYPE_RUN (jg_run_get_type ())

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
@@ -47,15 +49,17 @@ typedef enum
 static const struct
 {
   const char *member;   /* where a scenario declares them */
-  const char *singular;
+  const char *singular; /* for errors, translated where shown */
   const char *value;    /* the member holding the number, or NULL */
   double      min;
   double      max;
 } object_kinds[] = {
-  [OBJECT_LOCK] = { "locks", "lock", NULL, 0, 0 },
-  [OBJECT_SEMAPHORE] = { "semaphores", "semaphore", "value", 0, 1e6 },
-  [OBJECT_QUEUE] = { "queues", "queue", "capacity", 1, 1e6 },
-  [OBJECT_VARIABLE] = { "variables", "variable", "initial", -MAX_WHOLE, MAX_WHOLE },
+  /* TRANSLATORS: kinds of object a scenario declares, in errors such as
+   * "“counter” is a variable, not a lock" */
+  [OBJECT_LOCK] = { "locks", N_("lock"), NULL, 0, 0 },
+  [OBJECT_SEMAPHORE] = { "semaphores", N_("semaphore"), "value", 0, 1e6 },
+  [OBJECT_QUEUE] = { "queues", N_("queue"), "capacity", 1, 1e6 },
+  [OBJECT_VARIABLE] = { "variables", N_("variable"), "initial", -MAX_WHOLE, MAX_WHOLE },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (object_kinds) == N_OBJECT_KINDS);
 
@@ -261,7 +265,7 @@ struct _JgScenario
   GHashTable *lines;  /* JSON path -> line */
 
   char       *id;
-  char       *title;
+  char       *title;  /* title, idea and seed: untranslated, as in the file */
   char       *idea;
   char       *seed;
   GStrv       models;
@@ -271,6 +275,26 @@ struct _JgScenario
   GPtrArray  *tasks;
   JsonNode   *definition;
 };
+
+/* The translation of a text of the file, which holds English msgids
+ * (data/scenarios/scenarios.pot; docs/translating.md). */
+static const char *
+translate (const char *text)
+{
+  return text != NULL ? g_dgettext (GETTEXT_PACKAGE, text) : NULL;
+}
+
+static void
+translate_in_place (char **text)
+{
+  char *translated;
+
+  if (*text == NULL)
+    return;
+  translated = g_strdup (translate (*text));
+  g_free (*text);
+  *text = translated;
+}
 
 static void
 param_clear (gpointer data)
@@ -616,7 +640,7 @@ check_members (JgScenario         *self,
     return TRUE;
   member = jg_json_path_member (path, name);
   list = g_strjoinv (", ", (char **) allowed);
-  return invalid (self, error, member, "unknown field (expected one of: %s)", list);
+  return invalid (self, error, member, _("unknown field (expected one of: %s)"), list);
 }
 
 static gboolean
@@ -634,13 +658,13 @@ get_string (JgScenario  *self,
   if (node == NULL)
     {
       if (required)
-        return invalid (self, error, path, "required field is missing");
+        return invalid (self, error, path, _("required field is missing"));
       return TRUE;
     }
   if (!jg_json_holds (node, G_TYPE_STRING))
-    return invalid (self, error, path, "expected a string, got %s", jg_json_describe (node));
+    return invalid (self, error, path, _("expected a string, got %s"), jg_json_describe (node));
   if (*json_node_get_string (node) == '\0')
-    return invalid (self, error, path, "must not be empty");
+    return invalid (self, error, path, _("must not be empty"));
   *out = g_strdup (json_node_get_string (node));
   return TRUE;
 }
@@ -662,11 +686,11 @@ get_array (JgScenario  *self,
   if (node == NULL)
     {
       if (required)
-        return invalid (self, error, path, "required field is missing");
+        return invalid (self, error, path, _("required field is missing"));
       return TRUE;
     }
   if (!JSON_NODE_HOLDS_ARRAY (node))
-    return invalid (self, error, path, "expected an array [ … ], got %s", jg_json_describe (node));
+    return invalid (self, error, path, _("expected an array [ … ], got %s"), jg_json_describe (node));
   *out = json_node_get_array (node);
   return TRUE;
 }
@@ -682,7 +706,7 @@ get_element_object (JgScenario  *self,
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
-      invalid (self, error, path, "expected an object { … }, got %s", jg_json_describe (node));
+      invalid (self, error, path, _("expected an object { … }, got %s"), jg_json_describe (node));
       return NULL;
     }
   return json_node_get_object (node);
@@ -703,20 +727,21 @@ typedef struct
 
 static Expr *parse_sum (ExprParser *e);
 
-#define EXPR_HINT "expressions use numbers, $parameters, + - * / and parentheses"
 
 static Expr *
 expr_fail (ExprParser *e,
            const char *what)
 {
-  invalid (e->self, e->error, e->path, "%s in “%s”", what, e->text);
+  invalid (e->self, e->error, e->path, _("%s in “%s”"), what, e->text);
   return NULL;
 }
 
 static Expr *
 expr_unexpected (ExprParser *e)
 {
-  invalid (e->self, e->error, e->path, "unexpected “%.*s” in “%s” (" EXPR_HINT ")",
+  invalid (e->self, e->error, e->path,
+           _("unexpected “%.*s” in “%s” (expressions use numbers, $parameters, + - * / "
+             "and parentheses)"),
            (int) (g_utf8_next_char (e->p) - e->p), e->p, e->text);
   return NULL;
 }
@@ -748,12 +773,12 @@ parse_reference (ExprParser *e)
   while (g_ascii_isalnum (*e->p) || *e->p == '_')
     e->p++;
   if (e->p == start)
-    return expr_fail (e, "“$” must be followed by a parameter name");
+    return expr_fail (e, _("“$” must be followed by a parameter name"));
   name = g_strndup (start, e->p - start);
   if (g_str_equal (name, "i"))
     {
       if (!e->allow_index)
-        return expr_fail (e, "$i (a task's number) is known only inside a task's steps and repeat");
+        return expr_fail (e, _("$i (a task's number) is known only inside a task's steps and repeat"));
       return expr_new (EXPR_INDEX, NULL, NULL);
     }
   for (guint i = 0; i < e->self->params->len; i++)
@@ -766,13 +791,13 @@ parse_reference (ExprParser *e)
       }
   if (e->self->params->len == 0)
     invalid (e->self, e->error, e->path,
-             "$%s is not a parameter of this scenario (it declares none)", name);
+             _("$%s is not a parameter of this scenario (it declares none)"), name);
   else
     {
       g_autofree char *list = param_list (e->self);
 
       invalid (e->self, e->error, e->path,
-               "$%s is not a parameter of this scenario (it has %s)", name, list);
+               _("$%s is not a parameter of this scenario (it has %s)"), name, list);
     }
   return NULL;
 }
@@ -786,7 +811,7 @@ parse_primary (ExprParser *e)
       Expr *inner;
 
       if (++e->depth > MAX_EXPR_DEPTH)
-        return expr_fail (e, "parentheses nested too deeply");
+        return expr_fail (e, _("parentheses nested too deeply"));
       e->p++;
       inner = parse_sum (e);
       if (inner == NULL)
@@ -795,7 +820,7 @@ parse_primary (ExprParser *e)
       if (*e->p != ')')
         {
           expr_free (inner);
-          return expr_fail (e, "a “)” is missing");
+          return expr_fail (e, _("a “)” is missing"));
         }
       e->p++;
       e->depth--;
@@ -809,14 +834,14 @@ parse_primary (ExprParser *e)
       double x = g_ascii_strtod (e->p, &end);
 
       if (end == e->p)
-        return expr_fail (e, "a number is malformed");
+        return expr_fail (e, _("a number is malformed"));
       if (!isfinite (x))
-        return expr_fail (e, "a number is too large");
+        return expr_fail (e, _("a number is too large"));
       e->p = end;
       return expr_new_number (x);
     }
   if (*e->p == '\0')
-    return expr_fail (e, "a number or a $parameter is missing at the end");
+    return expr_fail (e, _("a number or a $parameter is missing at the end"));
   return expr_unexpected (e);
 }
 
@@ -830,7 +855,7 @@ parse_unary (ExprParser *e)
       Expr *operand;
 
       if (++e->depth > MAX_EXPR_DEPTH)
-        return expr_fail (e, "signs nested too deeply");
+        return expr_fail (e, _("signs nested too deeply"));
       operand = parse_unary (e);
       e->depth--;
       if (operand == NULL || op == '+')
@@ -902,7 +927,7 @@ parse_expression (JgScenario  *self,
 
   if (strlen (text) > MAX_EXPR_CHARS)
     {
-      invalid (self, error, path, "expression longer than %d characters", MAX_EXPR_CHARS);
+      invalid (self, error, path, _("expression longer than %d characters"), MAX_EXPR_CHARS);
       return NULL;
     }
   expr = parse_sum (&e);
@@ -936,7 +961,7 @@ load_value (JgScenario  *self,
   if (node == NULL)
     {
       if (required)
-        return invalid (self, error, out->path, "required field is missing");
+        return invalid (self, error, out->path, _("required field is missing"));
       return TRUE;
     }
   if (boolean && jg_json_holds (node, G_TYPE_BOOLEAN))
@@ -956,10 +981,10 @@ load_value (JgScenario  *self,
       return out->expr != NULL;
     }
   if (boolean)
-    return invalid (self, error, out->path, "expected true, false or a $parameter, got %s",
+    return invalid (self, error, out->path, _("expected true, false or a $parameter, got %s"),
                     jg_json_describe (node));
   return invalid (self, error, out->path,
-                  "expected a number or an expression such as \"$tasks * 2\", got %s",
+                  _("expected a number or an expression such as \"$tasks * 2\", got %s"),
                   jg_json_describe (node));
 }
 
@@ -996,21 +1021,26 @@ eval_value (Context     *c,
     }
   x = expr_eval (value->expr, c->values, c->index);
   if (!isfinite (x))
-    return invalid (c->self, c->error, value->path, "“%s” does not give a number (a division by zero?)",
+    return invalid (c->self, c->error, value->path, _("“%s” does not give a number (a division by zero?)"),
                     value->text ? value->text : "");
   number = format_number (x);
-  got = value->text != NULL ? g_strdup_printf ("“%s” gives %s", value->text, number)
-                            : g_strdup_printf ("it is %s", number);
+  /* TRANSLATORS: why a value is refused: "must be a whole number (“$n / 3” gives 2.5)" */
+  got = value->text != NULL ? g_strdup_printf (_("“%s” gives %s"), value->text, number)
+                            : g_strdup_printf (_("it is %s"), number);
   if (whole && x != floor (x))
-    return invalid (c->self, c->error, value->path, "must be a whole number (%s)", got);
+    return invalid (c->self, c->error, value->path, _("must be a whole number (%s)"), got);
   low = format_number (min);
   high = format_number (max);
   if (x < min && min == 0)
-    return invalid (c->self, c->error, value->path, "must not be negative (%s)", got);
+    return invalid (c->self, c->error, value->path, _("must not be negative (%s)"), got);
   if (x < min)
-    return invalid (c->self, c->error, value->path, "must be at least %s%s (%s)", low, unit, got);
+    /* TRANSLATORS: "must be at least 1 tasks (it is 0)"; the second %s is a unit with its
+     * space before it (" ms", " tasks", " bytes"), or nothing */
+    return invalid (c->self, c->error, value->path, _("must be at least %s%s (%s)"), low,
+                    *unit != '\0' ? _(unit) : "", got);
   if (x > max)
-    return invalid (c->self, c->error, value->path, "must be at most %s%s (%s)", high, unit, got);
+    return invalid (c->self, c->error, value->path, _("must be at most %s%s (%s)"), high,
+                    *unit != '\0' ? _(unit) : "", got);
   *out = x;
   return TRUE;
 }
@@ -1051,25 +1081,27 @@ load_param_number (JgScenario  *self,
   double x;
 
   if (node == NULL)
-    return invalid (self, error, path, "required field is missing (a %s parameter needs %s)",
-                    type == JG_PARAM_BOOL ? "bool" : "number",
-                    type == JG_PARAM_BOOL ? "a default" : "a default, a min and a max");
+    return invalid (self, error, path,
+                    type == JG_PARAM_BOOL
+                    ? _("required field is missing (a bool parameter needs a default)")
+                    : _("required field is missing (a number parameter needs a default, "
+                        "a min and a max)"));
   if (type == JG_PARAM_BOOL)
     {
       if (!jg_json_holds (node, G_TYPE_BOOLEAN))
-        return invalid (self, error, path, "expected true or false, got %s", jg_json_describe (node));
+        return invalid (self, error, path, _("expected true or false, got %s"), jg_json_describe (node));
       *out = json_node_get_boolean (node) ? 1 : 0;
       return TRUE;
     }
   if (!jg_json_holds (node, G_TYPE_DOUBLE))
-    return invalid (self, error, path, "expected a number, got %s", jg_json_describe (node));
+    return invalid (self, error, path, _("expected a number, got %s"), jg_json_describe (node));
   x = json_node_get_double (node);
   number = format_number (x);
   if (fabs (x) > MAX_WHOLE)
-    return invalid (self, error, path, "%s is too large", number);
+    return invalid (self, error, path, _("%s is too large"), number);
   if (type == JG_PARAM_INT && x != floor (x))
     return invalid (self, error, path,
-                    "expected a whole number, got %s (use \"type\": \"double\" for fractions)", number);
+                    _("expected a whole number, got %s (use \"type\": \"double\" for fractions)"), number);
   *out = x;
   return TRUE;
 }
@@ -1087,7 +1119,7 @@ load_params (JgScenario  *self,
   if (array == NULL)
     return TRUE;
   if (json_array_get_length (array) > MAX_PARAMS)
-    return invalid (self, error, "parameters", "at most %d parameters", MAX_PARAMS);
+    return invalid (self, error, "parameters", _("at most %d parameters"), MAX_PARAMS);
 
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -1111,18 +1143,23 @@ load_params (JgScenario  *self,
         return FALSE;
 
       if (!g_ascii_isalpha (param->name[0]) && param->name[0] != '_')
-        return invalid (self, error, name_path, "a name starts with a letter or “_”");
+        return invalid (self, error, name_path, _("a name starts with a letter or “_”"));
       for (const char *p = param->name; *p != '\0'; p++)
         if (!g_ascii_isalnum (*p) && *p != '_')
-          return invalid (self, error, name_path, "a name uses only letters, digits and “_” "
-                                                  "(it is written after a “$”)");
+          return invalid (self, error, name_path, _("a name uses only letters, digits and “_” "
+                                                    "(it is written after a “$”)"));
       if (g_str_equal (param->name, "i"))
-        return invalid (self, error, name_path, "“i” is reserved for $i, a task's number");
+        return invalid (self, error, name_path, _("“i” is reserved for $i, a task's number"));
       for (guint j = 0; j + 1 < self->params->len; j++)
         if (g_str_equal (g_array_index (self->params, JgScenarioParam, j).name, param->name))
-          return invalid (self, error, name_path, "a parameter named “%s” is already declared", param->name);
+          return invalid (self, error, name_path, _("a parameter named “%s” is already declared"), param->name);
+      /* The side panel and the CLI show these: in the user's language. The
+       * definition, which traces keep, holds the English of the file. */
       if (param->label == NULL)
         param->label = g_strdup (param->name);
+      else
+        translate_in_place (&param->label);
+      translate_in_place (&param->unit);
 
       /* Without a type, a true/false default makes a bool and anything else an int. */
       default_node = json_object_get_member (object, "default");
@@ -1138,7 +1175,7 @@ load_params (JgScenario  *self,
         {
           g_autofree char *type_path = jg_json_path_member (path, "type");
 
-          return invalid (self, error, type_path, "unknown type “%s” (expected int, double or bool)", type);
+          return invalid (self, error, type_path, _("unknown type “%s” (expected int, double or bool)"), type);
         }
 
       if (param->type == JG_PARAM_BOOL)
@@ -1147,7 +1184,7 @@ load_params (JgScenario  *self,
             {
               g_autofree char *range_path = jg_json_path_member (path, json_object_has_member (object, "min") ? "min" : "max");
 
-              return invalid (self, error, range_path, "a bool parameter has no range");
+              return invalid (self, error, range_path, _("a bool parameter has no range"));
             }
           param->min = 0;
           param->max = 1;
@@ -1170,9 +1207,9 @@ load_params (JgScenario  *self,
           high = format_number (param->max);
           value = format_number (param->default_value);
           if (param->max < param->min)
-            return invalid (self, error, max_path, "max %s is less than min %s", high, low);
+            return invalid (self, error, max_path, _("max %s is less than min %s"), high, low);
           if (param->default_value < param->min || param->default_value > param->max)
-            return invalid (self, error, default_path, "%s is outside the range %s to %s", value, low, high);
+            return invalid (self, error, default_path, _("%s is outside the range %s to %s"), value, low, high);
         }
     }
   return TRUE;
@@ -1195,7 +1232,7 @@ load_models (JgScenario  *self,
     }
   else if (json_array_get_length (array) == 0)
     {
-      return invalid (self, error, "models", "must name at least one model (%s)", known);
+      return invalid (self, error, "models", _("must name at least one model (%s)"), known);
     }
   else
     {
@@ -1206,13 +1243,13 @@ load_models (JgScenario  *self,
           const char *name;
 
           if (!jg_json_holds (node, G_TYPE_STRING))
-            return invalid (self, error, path, "expected a string, got %s", jg_json_describe (node));
+            return invalid (self, error, path, _("expected a string, got %s"), jg_json_describe (node));
           name = json_node_get_string (node);
           if (jg_strv_find (known_models, name) == NULL)
-            return invalid (self, error, path, "unknown model “%s” (expected one of: %s)", name, known);
+            return invalid (self, error, path, _("unknown model “%s” (expected one of: %s)"), name, known);
           for (guint j = 0; j < i; j++)
             if (g_str_equal (json_array_get_string_element (array, j), name))
-              return invalid (self, error, path, "“%s” is listed twice", name);
+              return invalid (self, error, path, _("“%s” is listed twice"), name);
           g_strv_builder_add (builder, name);
         }
     }
@@ -1223,7 +1260,7 @@ load_models (JgScenario  *self,
   if (self->default_model == NULL)
     self->default_model = g_strdup (self->models[0]);
   else if (!g_strv_contains ((const char * const *) self->models, self->default_model))
-    return invalid (self, error, "default_model", "“%s” is not one of the scenario's models",
+    return invalid (self, error, "default_model", _("“%s” is not one of the scenario's models"),
                     self->default_model);
   return TRUE;
 }
@@ -1277,8 +1314,8 @@ load_objects (JgScenario  *self,
               gint found = find_object (self, other, object->name);
 
               if (found >= 0 && (other != kind || (guint) found + 1 < self->objects[kind]->len))
-                return invalid (self, error, name_path, "“%s” is already the name of a %s",
-                                object->name, object_kinds[other].singular);
+                return invalid (self, error, name_path, _("“%s” is already the name of a %s"),
+                                object->name, _(object_kinds[other].singular));
             }
           if (object_kinds[kind].value != NULL
               && (!load_value (self, node, path, object_kinds[kind].value, FALSE, FALSE,
@@ -1375,7 +1412,7 @@ load_step (JgScenario    *self,
 
       for (guint i = 0; i < G_N_ELEMENTS (ops); i++)
         g_string_append_printf (list, "%s%s", i > 0 ? ", " : "", ops[i].name);
-      return invalid (self, error, op_path, "unknown step “%s” (expected one of: %s)", op, list->str);
+      return invalid (self, error, op_path, _("unknown step “%s” (expected one of: %s)"), op, list->str);
     }
   step->op = info->op;
   if (info->op >= JG_STEP_SPAWN && info->op < JG_STEP_N_KINDS)
@@ -1427,7 +1464,7 @@ load_step (JgScenario    *self,
     case JG_STEP_IO:
     case JG_STEP_BLOCK:
       if (!load_value (self, object, path, "ms", FALSE, TRUE, TRUE, &step->ms, error)
-          || !check_constant (self, &step->ms, 0, MAX_STEP_MS, FALSE, " ms", error))
+          || !check_constant (self, &step->ms, 0, MAX_STEP_MS, FALSE, N_(" ms"), error))
         return FALSE;
       break;
     default:
@@ -1455,7 +1492,7 @@ load_step (JgScenario    *self,
               break;
           if (io_kinds[k] == NULL)
             return invalid (self, error, kind_path,
-                            "unknown kind of I/O “%s” (expected sleep, socket, file or pipe)", kind);
+                            _("unknown kind of I/O “%s” (expected sleep, socket, file or pipe)"), kind);
           step->io_kind = (JgIoKind) k;
         }
     }
@@ -1474,10 +1511,12 @@ load_step (JgScenario    *self,
         {
           for (ObjectKind other = 0; other < N_OBJECT_KINDS; other++)
             if (find_object (self, other, name) >= 0)
-              return invalid (self, error, name_path, "“%s” is a %s, not a %s", name,
-                              object_kinds[other].singular, object_kinds[kind].singular);
-          return invalid (self, error, name_path, "no %s named “%s” is declared (add it to \"%s\")",
-                          object_kinds[kind].singular, name, object_kinds[kind].member);
+              return invalid (self, error, name_path, _("“%s” is a %s, not a %s"), name,
+                              _(object_kinds[other].singular), _(object_kinds[kind].singular));
+          /* TRANSLATORS: "no lock named “db” is declared (add it to "locks")"; the last
+           * %s is the scenario's field, not translated */
+          return invalid (self, error, name_path, _("no %s named “%s” is declared (add it to \"%s\")"),
+                          _(object_kinds[kind].singular), name, object_kinds[kind].member);
         }
       step->object = (guint) found;
     }
@@ -1488,7 +1527,7 @@ load_step (JgScenario    *self,
       g_autofree char *direction = NULL;
 
       if (!load_value (self, object, path, "bytes", FALSE, TRUE, TRUE, &step->bytes, error)
-          || !check_constant (self, &step->bytes, 0, (double) JG_TRANSFER_MAX_BYTES, TRUE, " bytes", error)
+          || !check_constant (self, &step->bytes, 0, (double) JG_TRANSFER_MAX_BYTES, TRUE, N_(" bytes"), error)
           || !get_string (self, object, path, "direction", FALSE, &direction, error))
         return FALSE;
       if (g_strcmp0 (direction, "from_worker") == 0)
@@ -1498,7 +1537,7 @@ load_step (JgScenario    *self,
           g_autofree char *direction_path = jg_json_path_member (path, "direction");
 
           return invalid (self, error, direction_path,
-                          "unknown direction “%s” (expected to_worker or from_worker)", direction);
+                          _("unknown direction “%s” (expected to_worker or from_worker)"), direction);
         }
     }
 
@@ -1510,7 +1549,7 @@ load_step (JgScenario    *self,
   if (info->op == OP_REPEAT)
     {
       if (depth >= MAX_REPEAT_DEPTH)
-        return invalid (self, error, path, "repeats are nested more than %d deep", MAX_REPEAT_DEPTH);
+        return invalid (self, error, path, _("repeats are nested more than %d deep"), MAX_REPEAT_DEPTH);
       if (!load_value (self, object, path, "times", FALSE, TRUE, TRUE, &step->times, error)
           || !check_constant (self, &step->times, 0, MAX_REPEAT, TRUE, "", error))
         return FALSE;
@@ -1535,7 +1574,7 @@ load_steps (JgScenario  *self,
   if (!get_array (self, object, parent, "steps", TRUE, &array, error))
     return FALSE;
   if (json_array_get_length (array) == 0)
-    return invalid (self, error, steps_path, "must hold at least one step");
+    return invalid (self, error, steps_path, _("must hold at least one step"));
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       g_autofree char *path = jg_json_path_element (steps_path, i);
@@ -1627,13 +1666,13 @@ check_plain_steps (JgScenario  *self,
         }
       else if (step->async != NULL && step->op != JG_STEP_FAIL)
         {
-          return invalid (self, error, step->path, "%s cannot start, await or cancel tasks", what);
+          return invalid (self, error, step->path, _("%s cannot start, await or cancel tasks"), what);
         }
       else if (in_thread && step->op >= JG_STEP_LOCK && step->op <= JG_STEP_QUEUE_GET)
         {
           return invalid (self, error, step->path,
-                          "%s runs on another thread, where asyncio's locks, semaphores and queues "
-                          "cannot be used", what);
+                          _("%s runs on another thread, where asyncio's locks, semaphores and queues "
+                            "cannot be used"), what);
         }
     }
   return TRUE;
@@ -1659,7 +1698,7 @@ load_child_task (JgScenario  *self,
   task->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_template_free);
   if (!get_string (self, object, path, "name", TRUE, &task->name, error)
       || !load_value (self, object, path, "count", FALSE, FALSE, FALSE, &task->count, error)
-      || !check_constant (self, &task->count, 0, MAX_PLAN_TASKS, TRUE, " tasks", error)
+      || !check_constant (self, &task->count, 0, MAX_PLAN_TASKS, TRUE, N_(" tasks"), error)
       || !load_value (self, object, path, "repeat", FALSE, TRUE, FALSE, &task->repeat, error)
       || !check_constant (self, &task->repeat, 0, MAX_REPEAT, TRUE, "", error)
       || !load_value (self, object, path, "if", TRUE, FALSE, FALSE, &task->cond, error)
@@ -1691,9 +1730,9 @@ load_child_tasks (JgScenario     *self,
       TaskTemplate *task;
 
       if (node == NULL)
-        return invalid (self, error, task_path, "required field is missing");
+        return invalid (self, error, task_path, _("required field is missing"));
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        return invalid (self, error, task_path, "expected an object { … }, got %s", jg_json_describe (node));
+        return invalid (self, error, task_path, _("expected an object { … }, got %s"), jg_json_describe (node));
       task = load_child_task (self, json_node_get_object (node), task_path, one, depth, error);
       if (task == NULL)
         return FALSE;
@@ -1708,7 +1747,7 @@ load_child_tasks (JgScenario     *self,
       if (!get_array (self, object, path, "tasks", TRUE, &array, error))
         return FALSE;
       if (json_array_get_length (array) == 0)
-        return invalid (self, error, tasks_path, "must hold at least one task");
+        return invalid (self, error, tasks_path, _("must hold at least one task"));
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           g_autofree char *task_path = jg_json_path_element (tasks_path, i);
@@ -1743,7 +1782,7 @@ load_each (JgScenario     *self,
   if (array == NULL)
     return TRUE;
   if (json_array_get_length (array) == 0)
-    return invalid (self, error, each_path, "must hold at least one step (or leave “each” out)");
+    return invalid (self, error, each_path, _("must hold at least one step (or leave “each” out)"));
   async->each = g_ptr_array_new_with_free_func ((GDestroyNotify) step_template_free);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
@@ -1827,7 +1866,7 @@ load_async_step (JgScenario    *self,
   if (!check_members (self, object, path, fields, error))
     return FALSE;
   if (op_starts_tasks (step->op) && depth >= MAX_REPEAT_DEPTH)
-    return invalid (self, error, path, "tasks and repeats are nested more than %d deep", MAX_REPEAT_DEPTH);
+    return invalid (self, error, path, _("tasks and repeats are nested more than %d deep"), MAX_REPEAT_DEPTH);
 
   step->async = async = g_new0 (AsyncTemplate, 1);
   if (!load_value (self, object, path, "if", TRUE, TRUE, FALSE, &step->cond, error))
@@ -1836,7 +1875,7 @@ load_async_step (JgScenario    *self,
   if (jg_strv_find (fields, "timeout_ms") != NULL
       && (!load_value (self, object, path, "timeout_ms", FALSE, TRUE, step->op == JG_STEP_WAIT_FOR,
                        &async->timeout, error)
-          || !check_constant (self, &async->timeout, 0.001, MAX_STEP_MS, FALSE, " ms", error)))
+          || !check_constant (self, &async->timeout, 0.001, MAX_STEP_MS, FALSE, N_(" ms"), error)))
     return FALSE;
   if (jg_strv_find (fields, "return_exceptions") != NULL
       && !load_value (self, object, path, "return_exceptions", TRUE, TRUE, FALSE, &async->return_exceptions, error))
@@ -1859,7 +1898,7 @@ load_async_step (JgScenario    *self,
         {
           g_autofree char *executor_path = jg_json_path_member (path, "executor");
 
-          return invalid (self, error, executor_path, "unknown executor “%s” (expected threads or processes)",
+          return invalid (self, error, executor_path, _("unknown executor “%s” (expected threads or processes)"),
                           executor);
         }
       async->in_processes = g_strcmp0 (executor, "processes") == 0;
@@ -1894,7 +1933,7 @@ load_tasks (JgScenario  *self,
   if (!get_array (self, root, "", "tasks", TRUE, &array, error))
     return FALSE;
   if (json_array_get_length (array) == 0)
-    return invalid (self, error, "tasks", "must hold at least one task");
+    return invalid (self, error, "tasks", _("must hold at least one task"));
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       g_autofree char *path = jg_json_path_element ("tasks", i);
@@ -1909,7 +1948,7 @@ load_tasks (JgScenario  *self,
       g_ptr_array_add (self->tasks, task);
       if (!get_string (self, object, path, "name", TRUE, &task->name, error)
           || !load_value (self, object, path, "count", FALSE, FALSE, FALSE, &task->count, error)
-          || !check_constant (self, &task->count, 0, MAX_PLAN_TASKS, TRUE, " tasks", error)
+          || !check_constant (self, &task->count, 0, MAX_PLAN_TASKS, TRUE, N_(" tasks"), error)
           || !load_value (self, object, path, "repeat", FALSE, TRUE, FALSE, &task->repeat, error)
           || !check_constant (self, &task->repeat, 0, MAX_REPEAT, TRUE, "", error)
           || !load_value (self, object, path, "if", TRUE, FALSE, FALSE, &task->cond, error)
@@ -1939,10 +1978,10 @@ load_root (JgScenario  *self,
   if (self->id != NULL)
     {
       if (strlen (self->id) > 64)
-        return invalid (self, error, "id", "longer than 64 characters");
+        return invalid (self, error, "id", _("longer than 64 characters"));
       for (const char *p = self->id; *p != '\0'; p++)
         if (!(g_ascii_islower (*p) || g_ascii_isdigit (*p) || *p == '-' || *p == '_'))
-          return invalid (self, error, "id", "an id uses only lower-case letters, digits, “-” and “_”");
+          return invalid (self, error, "id", _("an id uses only lower-case letters, digits, “-” and “_”"));
     }
   else
     {
@@ -2046,7 +2085,7 @@ expand_steps (Builder   *b,
       step.kind = (JgStepKind) t->op;
       step.io_kind = t->io_kind;
       step.object = t->object;
-      if (!eval_value (&b->c, &t->ms, 0, 0, MAX_STEP_MS, FALSE, " ms", &step.ms)
+      if (!eval_value (&b->c, &t->ms, 0, 0, MAX_STEP_MS, FALSE, N_(" ms"), &step.ms)
           || !eval_condition (&b->c, &t->releases_gil, &step.releases_gil))
         return FALSE;
       if (t->releases_gil.expr == NULL)
@@ -2057,7 +2096,7 @@ expand_steps (Builder   *b,
       step.direction = t->direction;
       if (t->op == JG_STEP_TRANSFER)
         {
-          if (!eval_value (&b->c, &t->bytes, 0, 0, (double) JG_TRANSFER_MAX_BYTES, TRUE, " bytes", &x))
+          if (!eval_value (&b->c, &t->bytes, 0, 0, (double) JG_TRANSFER_MAX_BYTES, TRUE, N_(" bytes"), &x))
             return FALSE;
           step.value = (gint64) x;
         }
@@ -2092,16 +2131,16 @@ check_locks (Builder            *b,
       lock = g_ptr_array_index (self->objects[OBJECT_LOCK], step->object);
       if (step->kind == JG_STEP_LOCK && b->held[step->object])
         return invalid (self, b->c.error, t->path,
-                        "“%s” takes lock “%s” while it already holds it (it would wait for itself for ever)",
+                        _("“%s” takes lock “%s” while it already holds it (it would wait for itself for ever)"),
                         task->name, lock->name);
       if (step->kind == JG_STEP_UNLOCK && !b->held[step->object])
         return invalid (self, b->c.error, t->path,
-                        "“%s” releases lock “%s”, which it does not hold", task->name, lock->name);
+                        _("“%s” releases lock “%s”, which it does not hold"), task->name, lock->name);
       b->held[step->object] = step->kind == JG_STEP_LOCK;
     }
   for (guint l = 0; l < n_locks; l++)
     if (b->held[l])
-      return invalid (self, b->c.error, t->path, "“%s” ends still holding lock “%s”", task->name,
+      return invalid (self, b->c.error, t->path, _("“%s” ends still holding lock “%s”"), task->name,
                       ((ObjectTemplate *) g_ptr_array_index (self->objects[OBJECT_LOCK], l))->name);
   return TRUE;
 }
@@ -2155,8 +2194,11 @@ check_async_task (Builder          *b,
         g_ptr_array_add (spawned, (gpointer) step->message);
       else if ((step->kind == JG_STEP_AWAIT || step->kind == JG_STEP_CANCEL)
                && step->message != NULL && !g_ptr_array_find (spawned, step->message, NULL))
-        return invalid (b->c.self, b->c.error, path, "“%s” %s “%s”, which no spawn step before it starts",
-                        task->name, step->kind == JG_STEP_AWAIT ? "awaits" : "cancels", step->message);
+        return invalid (b->c.self, b->c.error, path,
+                        step->kind == JG_STEP_AWAIT
+                        ? _("“%s” awaits “%s”, which no spawn step before it starts")
+                        : _("“%s” cancels “%s”, which no spawn step before it starts"),
+                        task->name, step->message);
     }
   return TRUE;
 }
@@ -2217,7 +2259,7 @@ expand_children (Builder   *b,
       double x;
 
       if (!eval_condition (&b->c, &t->cond, &include)
-          || (include && !eval_value (&b->c, &t->count, 1, 0, MAX_PLAN_TASKS, TRUE, " tasks", &x)))
+          || (include && !eval_value (&b->c, &t->count, 1, 0, MAX_PLAN_TASKS, TRUE, N_(" tasks"), &x)))
         {
           b->c.index = saved_index;
           return FALSE;
@@ -2228,7 +2270,7 @@ expand_children (Builder   *b,
         {
           b->c.index = saved_index;
           return invalid (b->c.self, b->c.error, t->count.expr ? t->count.path : t->path,
-                          "the run would have %u tasks, more than the limit of %d",
+                          _("the run would have %u tasks, more than the limit of %d"),
                           b->tasks->len + total, MAX_PLAN_TASKS);
         }
     }
@@ -2255,7 +2297,7 @@ expand_executor_body (Builder             *b,
   JgPlanTask task = { 0 };
 
   if (b->tasks->len + 1 > MAX_PLAN_TASKS)
-    return invalid (b->c.self, b->c.error, NULL, "the run would have more than the limit of %d tasks",
+    return invalid (b->c.self, b->c.error, NULL, _("the run would have more than the limit of %d tasks"),
                     MAX_PLAN_TASKS);
   *child = reserve_tasks (b, 1);
   if (!expand_steps (b, async->steps, budget, steps))
@@ -2285,7 +2327,7 @@ expand_async_step (Builder            *b,
 
   step.kind = (JgStepKind) t->op;
   if (async->timeout.expr != NULL
-      && !eval_value (&b->c, &async->timeout, 0, 0.001, MAX_STEP_MS, FALSE, " ms", &step.timeout_ms))
+      && !eval_value (&b->c, &async->timeout, 0, 0.001, MAX_STEP_MS, FALSE, N_(" ms"), &step.timeout_ms))
     return FALSE;
   if (async->return_exceptions.expr != NULL)
     {
@@ -2361,12 +2403,12 @@ expand_tasks (Builder *b)
         return FALSE;
       if (!include)
         continue;
-      if (!eval_value (&b->c, &t->count, 1, 0, MAX_PLAN_TASKS, TRUE, " tasks", &x))
+      if (!eval_value (&b->c, &t->count, 1, 0, MAX_PLAN_TASKS, TRUE, N_(" tasks"), &x))
         return FALSE;
       count = (guint) x;
       if (b->tasks->len + count > MAX_PLAN_TASKS)
         return invalid (self, b->c.error, t->count.expr ? t->count.path : t->path,
-                        "the run would have %u tasks, more than the limit of %d",
+                        _("the run would have %u tasks, more than the limit of %d"),
                         b->tasks->len + count, MAX_PLAN_TASKS);
 
       for (guint k = 1; k <= count; k++)
@@ -2399,8 +2441,8 @@ expand_tasks (Builder *b)
               /* Reported on the task: the count, repeat and times in it together
                * make the run too long. */
               invalid (self, b->c.error, t->path,
-                       "with “%s” the run would have more than the limit of %d steps "
-                       "(lower a count, repeat or times)", task.name, MAX_PLAN_STEPS);
+                       _("with “%s” the run would have more than the limit of %d steps "
+                         "(lower a count, repeat or times)"), task.name, MAX_PLAN_STEPS);
               g_free (task.name);
               return FALSE;
             }
@@ -2561,14 +2603,16 @@ param_value (JgScenario            *self,
   if (!ok)
     {
       static const char * const expects[] = {
-        [JG_PARAM_INT] = "a whole number",
-        [JG_PARAM_DOUBLE] = "a number",
-        [JG_PARAM_BOOL] = "true or false",
+        /* TRANSLATORS: completes "parameter “tasks” expects %s" */
+        [JG_PARAM_INT] = N_("a whole number"),
+        [JG_PARAM_DOUBLE] = N_("a number"),
+        [JG_PARAM_BOOL] = N_("true or false"),
       };
 
       g_set_error (error, JG_SCENARIO_ERROR, JG_SCENARIO_ERROR_PARAMETER,
-                   "%s: parameter “%s” expects %s, not “%s”", self->id, param->name,
-                   expects[param->type], text);
+                   /* TRANSLATORS: "primes: parameter “numbers” expects a whole number, not “abc”" */
+                   _("%s: parameter “%s” expects %s, not “%s”"), self->id, param->name,
+                   _(expects[param->type]), text);
       return FALSE;
     }
   if (*out < param->min || *out > param->max)
@@ -2577,7 +2621,9 @@ param_value (JgScenario            *self,
       g_autofree char *high = format_number (param->max);
 
       g_set_error (error, JG_SCENARIO_ERROR, JG_SCENARIO_ERROR_PARAMETER,
-                   "%s: %s=%s is out of range: %s goes from %s to %s%s%s", self->id, param->name, text,
+                   /* TRANSLATORS: "primes: numbers=99 is out of range: Numbers to check goes
+                    * from 1 to 64 tasks"; the last two %s are a space and the unit, or nothing */
+                   _("%s: %s=%s is out of range: %s goes from %s to %s%s%s"), self->id, param->name, text,
                    param->label, low, high, param->unit ? " " : "", param->unit ? param->unit : "");
       return FALSE;
     }
@@ -2639,10 +2685,11 @@ jg_scenario_instantiate (JgScenario  *self,
 
               if (self->params->len == 0)
                 g_set_error (error, JG_SCENARIO_ERROR, JG_SCENARIO_ERROR_PARAMETER,
-                             "%s has no parameter “%s” (it takes none)", self->id, name);
+                             _("%s has no parameter “%s” (it takes none)"), self->id, name);
               else
                 g_set_error (error, JG_SCENARIO_ERROR, JG_SCENARIO_ERROR_PARAMETER,
-                             "%s has no parameter “%s” (it takes %s)", self->id, name, list);
+                             /* TRANSLATORS: the last %s lists the parameters: "tasks, lock" */
+                             _("%s has no parameter “%s” (it takes %s)"), self->id, name, list);
               return NULL;
             }
           if (!param_value (self, param, json_object_get_member (values, name), &numbers[index], error))
@@ -2652,7 +2699,8 @@ jg_scenario_instantiate (JgScenario  *self,
 
   plan = g_new0 (JgScenarioPlan, 1);
   plan->id = g_strdup (self->id);
-  plan->title = g_strdup (self->title);
+  /* What the run shows and its trace keeps: the title the user saw. */
+  plan->title = g_strdup (translate (self->title));
   plan->parameters = json_object_new ();
   for (guint i = 0; i < self->params->len; i++)
     add_param_member (plan->parameters, &g_array_index (self->params, JgScenarioParam, i), numbers[i]);
@@ -2706,8 +2754,8 @@ jg_scenario_load_data (const char  *data,
   if (length > MAX_FILE_BYTES)
     {
       g_set_error (error, JG_SCENARIO_ERROR, JG_SCENARIO_ERROR_INVALID,
-                   "%s: too large for a scenario (%" G_GSSIZE_FORMAT " bytes; the limit is 4 MiB)",
-                   where, length);
+                   _("%s: too large for a scenario (%" PRId64 " bytes; the limit is 4 MiB)"),
+                   where, (gint64) length);
       return NULL;
     }
 
@@ -2728,12 +2776,12 @@ jg_scenario_load_data (const char  *data,
   root = json_parser_steal_root (parser);
   if (root == NULL)
     {
-      invalid (self, error, "", "the file is empty (a scenario is one JSON object { … })");
+      invalid (self, error, "", _("the file is empty (a scenario is one JSON object { … })"));
       return NULL;
     }
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      invalid (self, error, "", "a scenario is one JSON object { … }, not %s", jg_json_describe (root));
+      invalid (self, error, "", _("a scenario is one JSON object { … }, not %s"), jg_json_describe (root));
       return NULL;
     }
   if (!load_root (self, json_node_get_object (root), error))
@@ -2767,7 +2815,7 @@ jg_scenario_load (GFile   *file,
   if (info != NULL && g_file_info_get_size (info) > MAX_FILE_BYTES)
     {
       g_set_error (error, JG_SCENARIO_ERROR, JG_SCENARIO_ERROR_INVALID,
-                   "%s: too large for a scenario (%" G_GINT64_FORMAT " bytes; the limit is 4 MiB)",
+                   _("%s: too large for a scenario (%" PRId64 " bytes; the limit is 4 MiB)"),
                    where, (gint64) g_file_info_get_size (info));
       return NULL;
     }
@@ -2794,7 +2842,8 @@ jg_scenario_load_builtins (GError **error)
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  paths = jg_json_list_builtins ("JUGGLER_SCENARIO_DIR", PKGDATADIR "/scenarios", "scenarios", error);
+  paths = jg_json_list_builtins ("JUGGLER_SCENARIO_DIR", PKGDATADIR "/scenarios",
+                                 _("The built-in scenarios are missing: "), error);
   if (paths == NULL)
     return NULL;
 
@@ -2812,7 +2861,7 @@ jg_scenario_load_builtins (GError **error)
           if (g_str_equal (other->id, scenario->id))
             {
               g_set_error (error, JG_SCENARIO_ERROR, JG_SCENARIO_ERROR_INVALID,
-                           "%s and %s both have the id “%s”", other->where, scenario->where, scenario->id);
+                           _("%s and %s both have the id “%s”"), other->where, scenario->where, scenario->id);
               jg_scenario_unref (scenario);
               return NULL;
             }
@@ -2843,7 +2892,7 @@ jg_scenario_find_builtin (const char  *id,
         return jg_scenario_ref (scenario);
     }
   g_set_error (error, JG_SCENARIO_ERROR, JG_SCENARIO_ERROR_NOT_FOUND,
-               "No built-in scenario is called “%s”", id);
+               _("No built-in scenario is called “%s”"), id);
   return NULL;
 }
 
@@ -2860,21 +2909,21 @@ const char *
 jg_scenario_get_title (JgScenario *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->title;
+  return translate (self->title);
 }
 
 const char *
 jg_scenario_get_idea (JgScenario *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->idea;
+  return translate (self->idea);
 }
 
 const char *
 jg_scenario_get_seed (JgScenario *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return self->seed;
+  return translate (self->seed);
 }
 
 const char * const *

@@ -37,8 +37,8 @@ typedef enum
 typedef struct
 {
   char       *name;
-  char       *label;       /* translatable, for the side panel */
-  char       *unit;        /* "ms", "tasks", … or NULL */
+  char       *label;       /* translated, for the side panel; the name if the file has none */
+  char       *unit;        /* "ms", "tasks", … (translated) or NULL */
   JgParamType type;
   double      min;
   double      max;
@@ -158,6 +158,9 @@ JgScenario      *jg_scenario_find_builtin   (const char    *id,
 JgScenario      *jg_scenario_ref            (JgScenario    *self);
 void             jg_scenario_unref          (JgScenario    *self);
 
+/* Title, idea, seed and the parameters' labels and units come back translated
+ * with the GETTEXT_PACKAGE domain (the files hold English msgids, see
+ * docs/translating.md); the definition keeps the file's English. */
 const char      *jg_scenario_get_id         (JgScenario    *self);
 const char      *jg_scenario_get_title      (JgScenario    *self);
 const char      *jg_scenario_get_idea       (JgScenario    *self); /* the teacher's explanation */

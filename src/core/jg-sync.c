@@ -4,6 +4,8 @@
  * the wait-for graph can be read at any moment. */
 #define G_LOG_DOMAIN "jg-sync"
 
+#include <glib/gi18n-lib.h>
+
 #include "jg-sync.h"
 
 typedef enum
@@ -153,7 +155,9 @@ bad_index (GError     **error,
            const char  *what,
            guint        index)
 {
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "No %s number %u in this scenario", what, index);
+  /* TRANSLATORS: "No lock number 3 in this scenario" */
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("No %s number %u in this scenario"),
+               _(what), index);
   return FALSE;
 }
 
@@ -226,7 +230,7 @@ block_on (JgSync          *self,
   self->waits[task].kind = WAIT_NONE;
   if (self->cancelled)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The run was stopped");
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The run was stopped"));
       return FALSE;
     }
   return TRUE;
@@ -275,7 +279,7 @@ jg_sync_lock (JgSync         *self,
 
   g_return_val_if_fail (self != NULL && ts != NULL, FALSE);
   if (lock >= self->n_locks)
-    return bad_index (error, "lock", lock);
+    return bad_index (error, N_("lock"), lock);
   return acquire (self, ts, wait, JG_SUSPEND_LOCK, error);
 }
 
@@ -289,7 +293,7 @@ jg_sync_unlock (JgSync         *self,
 
   g_return_val_if_fail (self != NULL && ts != NULL, FALSE);
   if (lock >= self->n_locks)
-    return bad_index (error, "lock", lock);
+    return bad_index (error, N_("lock"), lock);
 
   object = &self->locks[lock];
   g_mutex_lock (&self->mutex);
@@ -317,7 +321,7 @@ jg_sync_sem_acquire (JgSync         *self,
 
   g_return_val_if_fail (self != NULL && ts != NULL, FALSE);
   if (semaphore >= self->n_semaphores)
-    return bad_index (error, "semaphore", semaphore);
+    return bad_index (error, N_("semaphore"), semaphore);
   return acquire (self, ts, wait, JG_SUSPEND_SEMAPHORE, error);
 }
 
@@ -331,7 +335,7 @@ jg_sync_sem_release (JgSync         *self,
 
   g_return_val_if_fail (self != NULL && ts != NULL, FALSE);
   if (semaphore >= self->n_semaphores)
-    return bad_index (error, "semaphore", semaphore);
+    return bad_index (error, N_("semaphore"), semaphore);
 
   object = &self->semaphores[semaphore];
   g_mutex_lock (&self->mutex);
@@ -361,7 +365,7 @@ queue_op (JgSync         *self,
 
   g_return_val_if_fail (self != NULL && ts != NULL, FALSE);
   if (queue >= self->n_queues)
-    return bad_index (error, "queue", queue);
+    return bad_index (error, N_("queue"), queue);
 
   object = &self->queues[queue];
   g_mutex_lock (&self->mutex);

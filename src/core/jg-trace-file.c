@@ -9,12 +9,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
 #include "jg-atomic-file.h"
@@ -55,37 +57,37 @@ event_problem (const Bounds  *bounds,
                const JgEvent *event)
 {
   if (event->kind >= JG_EVENT_N_KINDS)
-    return g_strdup_printf ("kind %u out of range (there are %u kinds)",
+    return g_strdup_printf (_("kind %u out of range (there are %u kinds)"),
                             event->kind, (guint) JG_EVENT_N_KINDS);
   if (event->kind == JG_EVENT_COUNTER)
     {
       if (event->task >= bounds->n_counters)
-        return g_strdup_printf ("counter %u out of range (the trace has %u counters)",
+        return g_strdup_printf (_("counter %u out of range (the trace has %u counters)"),
                                 event->task, bounds->n_counters);
     }
   else if (event->task >= bounds->n_tasks)
     {
-      return g_strdup_printf ("task %u out of range (the trace has %u tasks)",
+      return g_strdup_printf (_("task %u out of range (the trace has %u tasks)"),
                               event->task, bounds->n_tasks);
     }
   if (event->worker >= bounds->n_workers)
-    return g_strdup_printf ("worker %u out of range (the trace has %u workers)",
+    return g_strdup_printf (_("worker %u out of range (the trace has %u workers)"),
                             event->worker, bounds->n_workers);
   if (event->cpu < -1)
-    return g_strdup_printf ("cpu %d out of range (-1 means unknown)", event->cpu);
+    return g_strdup_printf (_("cpu %d out of range (-1 means unknown)"), event->cpu);
   if (event->cpu >= 0 && bounds->n_cores > 0 && (guint) event->cpu >= bounds->n_cores)
-    return g_strdup_printf ("cpu %d out of range (machine.cores is %u)",
+    return g_strdup_printf (_("cpu %d out of range (machine.cores is %u)"),
                             event->cpu, bounds->n_cores);
   if (!jg_event_arg_is_valid (event->kind, event->arg))
-    return g_strdup_printf ("arg %u is not valid for a %s event",
+    return g_strdup_printf (_("arg %u is not valid for a %s event"),
                             event->arg, jg_event_kind_name (event->kind));
   if (kind_arg_is_string (event->kind) && event->arg >= bounds->n_strings)
-    return g_strdup_printf ("arg %u out of range (a %s event's arg is a string id, "
-                            "and the trace has %u strings)",
+    return g_strdup_printf (_("arg %u out of range (a %s event's arg is a string id, "
+                              "and the trace has %u strings)"),
                             event->arg, jg_event_kind_name (event->kind), bounds->n_strings);
   if (event->ts > bounds->duration_ns)
-    return g_strdup_printf ("ts %" G_GUINT64_FORMAT " is after the end of the trace "
-                            "(duration_ns is %" G_GUINT64_FORMAT ")",
+    return g_strdup_printf (_("ts %" PRIu64 " is after the end of the trace "
+                              "(duration_ns is %" PRIu64 ")"),
                             event->ts, bounds->duration_ns);
   return NULL;
 }
@@ -220,8 +222,8 @@ base64_decode (const char *text,
     }
 
   if (len % 4 != 0)
-    return g_strdup_printf ("base64 text of %" G_GSIZE_FORMAT " characters is not a "
-                            "multiple of 4 (truncated?)", len);
+    return g_strdup_printf (_("base64 text of %" PRIu64 " characters is not a "
+                              "multiple of 4 (truncated?)"), (guint64) len);
 
   for (gsize i = 0; i < len; i += 4)
     {
@@ -236,8 +238,8 @@ base64_decode (const char *text,
           gint8 d = values[q[j]];
 
           if (d < 0)
-            return g_strdup_printf ("invalid base64 character at offset %" G_GSIZE_FORMAT,
-                                    i + j);
+            return g_strdup_printf (_("invalid base64 character at offset %" PRIu64),
+                                    (guint64) (i + j));
           v = (v << 6) | (guint32) d;
         }
       v <<= 6 * n_pad;
@@ -271,7 +273,7 @@ set_save_error (GError     **error,
   message = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, JG_TRACE_FILE_ERROR, JG_TRACE_FILE_ERROR_INVALID,
-               "Cannot save this trace: %s", message);
+               _("Cannot save this trace: %s"), message);
   return FALSE;
 }
 
@@ -297,7 +299,7 @@ check_json_node (JsonNode    *node,
           {
             g_string_append_printf (path, ".%s", name);
             if (!g_utf8_validate (name, -1, NULL))
-              return set_save_error (error, "%s: a member name is not valid UTF-8", path->str);
+              return set_save_error (error, _("%s: a member name is not valid UTF-8"), path->str);
             if (!check_json_node (member, path, error))
               return FALSE;
             g_string_truncate (path, len);
@@ -322,11 +324,11 @@ check_json_node (JsonNode    *node,
     case JSON_NODE_VALUE:
       if (json_node_get_value_type (node) == G_TYPE_DOUBLE
           && !isfinite (json_node_get_double (node)))
-        return set_save_error (error, "%s: %g cannot be written as JSON",
+        return set_save_error (error, _("%s: %g cannot be written as JSON"),
                                path->str, json_node_get_double (node));
       if (json_node_get_value_type (node) == G_TYPE_STRING
           && !g_utf8_validate (json_node_get_string (node), -1, NULL))
-        return set_save_error (error, "%s: the string is not valid UTF-8", path->str);
+        return set_save_error (error, _("%s: the string is not valid UTF-8"), path->str);
       break;
 
     case JSON_NODE_NULL:
@@ -401,23 +403,28 @@ build_header (JgTrace  *trace,
   n_strings = jg_trace_get_n_strings (trace);
 
   if (bounds->duration_ns > G_MAXINT64)
-    return set_save_error (error, "duration_ns %" G_GUINT64_FORMAT " is too large",
+    return set_save_error (error, _("duration_ns %" PRIu64 " is too large"),
                            bounds->duration_ns);
   if (epoch_ns > G_MAXINT64)
-    return set_save_error (error, "epoch_ns %" G_GUINT64_FORMAT " is too large", epoch_ns);
+    return set_save_error (error, _("epoch_ns %" PRIu64 " is too large"), epoch_ns);
   if (n_strings > JG_TRACE_MAX_STRINGS)
-    return set_save_error (error, "%u strings; a file holds at most %u",
+    return set_save_error (error, _("%u strings; a file holds at most %u"),
                            n_strings, JG_TRACE_MAX_STRINGS);
   if (n_tasks > JG_TRACE_MAX_LANES || n_workers > JG_TRACE_MAX_LANES
       || n_counters > JG_TRACE_MAX_LANES)
-    return set_save_error (error, "too many lanes; a file holds at most %u of each kind",
+    return set_save_error (error, _("too many lanes; a file holds at most %u of each kind"),
                            JG_TRACE_MAX_LANES);
   if (machine->n_cores > MAX_CORES)
-    return set_save_error (error, "machine.cores %u out of range (1 to %u)",
+    return set_save_error (error, _("machine.cores %u out of range (1 to %u)"),
                            machine->n_cores, MAX_CORES);
   if (!isfinite (run->switch_interval_ms) || run->switch_interval_ms < 0)
-    return set_save_error (error, "run.switch_interval_ms %g is not a duration",
+    return set_save_error (error, _("run.switch_interval_ms %g is not a duration"),
                            run->switch_interval_ms);
+  /* 0 is "not set": a run at normal speed, written as 1. */
+  if (run->time_scale != 0
+      && !(run->time_scale >= JG_TIME_SCALE_MIN && run->time_scale <= JG_TIME_SCALE_MAX))
+    return set_save_error (error, _("run.time_scale %g out of range (%g to %g)"),
+                           run->time_scale, JG_TIME_SCALE_MIN, JG_TIME_SCALE_MAX);
   if (definition != NULL)
     {
       g_autoptr(GString) path = g_string_new ("scenario.definition");
@@ -474,6 +481,8 @@ build_header (JgTrace  *trace,
   json_builder_set_member_name (builder, "switch_interval_ms");
   json_builder_add_double_value (builder, run->switch_interval_ms);
   add_string_or_null (builder, "start_method", run->start_method);
+  json_builder_set_member_name (builder, "time_scale");
+  json_builder_add_double_value (builder, jg_trace_get_time_scale (trace));
   json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "machine");
@@ -503,7 +512,7 @@ build_header (JgTrace  *trace,
 
       /* Interned strings are ids: mending one could make two of them equal. */
       if (!g_utf8_validate (string, -1, NULL))
-        return set_save_error (error, "strings[%u] is not valid UTF-8", i);
+        return set_save_error (error, _("strings[%u] is not valid UTF-8"), i);
       json_builder_add_string_value (builder, string);
     }
   json_builder_end_array (builder);
@@ -515,7 +524,7 @@ build_header (JgTrace  *trace,
       JgTaskLane lane = jg_trace_get_task (trace, i);
 
       if (lane.parent != JG_LANE_NONE && lane.parent >= n_tasks)
-        return set_save_error (error, "tasks[%u].parent %u out of range (the trace has %u tasks)",
+        return set_save_error (error, _("tasks[%u].parent %u out of range (the trace has %u tasks)"),
                                i, lane.parent, n_tasks);
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "name");
@@ -654,7 +663,7 @@ write_events (JgTrace       *trace,
           g_autofree char *problem = event_problem (bounds, &events[i]);
 
           if (G_UNLIKELY (problem != NULL))
-            return set_save_error (error, "event %" G_GUINT64_FORMAT ": %s",
+            return set_save_error (error, _("event %" PRIu64 ": %s"),
                                    first + i, problem);
         }
 
@@ -777,14 +786,16 @@ set_error (GError      **error,
 static const char *
 describe_node (JsonNode *node)
 {
+  /* TRANSLATORS: what a trace file holds where something else belongs:
+   * "expected a string, got nothing" */
   if (node == NULL)
-    return "nothing";
+    return _("nothing");
   switch (json_node_get_node_type (node))
     {
     case JSON_NODE_OBJECT:
-      return "an object";
+      return _("an object");
     case JSON_NODE_ARRAY:
-      return "an array";
+      return _("an array");
     case JSON_NODE_NULL:
       return "null";
     case JSON_NODE_VALUE:
@@ -792,15 +803,15 @@ describe_node (JsonNode *node)
       switch (json_node_get_value_type (node))
         {
         case G_TYPE_INT64:
-          return "an integer";
+          return _("an integer");
         case G_TYPE_DOUBLE:
-          return "a fractional number";
+          return _("a fractional number");
         case G_TYPE_BOOLEAN:
-          return "a boolean";
+          return _("a boolean");
         case G_TYPE_STRING:
-          return "a string";
+          return _("a string");
         default:
-          return "an unknown value";
+          return _("an unknown value");
         }
     }
 }
@@ -830,15 +841,16 @@ get_field (JsonObject   *object,
     {
       if (flags & FIELD_OPTIONAL)
         return NULL;
-      *ok = set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member, "missing");
+      *ok = set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member, _("missing"));
       return NULL;
     }
   if (JSON_NODE_HOLDS_NULL (node))
     {
       if (flags & FIELD_NULLABLE)
         return NULL;
+      /* TRANSLATORS: %s is what belongs there: "an integer", "a string", … */
       *ok = set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member,
-                       "expected %s, got null", expected);
+                       _("expected %s, got null"), _(expected));
       return NULL;
     }
   return node;
@@ -856,19 +868,19 @@ read_int (JsonObject   *object,
           GError      **error)
 {
   gboolean ok;
-  JsonNode *node = get_field (object, scope, member, flags, "an integer", &ok, error);
+  JsonNode *node = get_field (object, scope, member, flags, N_("an integer"), &ok, error);
   gint64 v;
 
   if (node == NULL)
     return ok;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member,
-                      "expected an integer, got %s", describe_node (node));
+                      _("expected an integer, got %s"), describe_node (node));
   v = json_node_get_int (node);
   if (v < min || v > max)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member,
-                      "%" G_GINT64_FORMAT " out of range (%" G_GINT64_FORMAT
-                      " to %" G_GINT64_FORMAT ")", v, min, max);
+                      _("%" PRId64 " out of range (%" PRId64
+                        " to %" PRId64 ")"), v, min, max);
   *value = v;
   return TRUE;
 }
@@ -883,14 +895,14 @@ read_string (JsonObject   *object,
              GError      **error)
 {
   gboolean ok;
-  JsonNode *node = get_field (object, scope, member, flags, "a string", &ok, error);
+  JsonNode *node = get_field (object, scope, member, flags, N_("a string"), &ok, error);
 
   *value = NULL;
   if (node == NULL)
     return ok;
   if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member,
-                      "expected a string, got %s", describe_node (node));
+                      _("expected a string, got %s"), describe_node (node));
   *value = json_node_get_string (node);
   return TRUE;
 }
@@ -903,13 +915,13 @@ read_object (JsonObject   *object,
              GError      **error)
 {
   gboolean ok;
-  JsonNode *node = get_field (object, scope, member, FIELD_REQUIRED, "an object", &ok, error);
+  JsonNode *node = get_field (object, scope, member, FIELD_REQUIRED, N_("an object"), &ok, error);
 
   if (node == NULL)
     return ok;
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member,
-                      "expected an object, got %s", describe_node (node));
+                      _("expected an object, got %s"), describe_node (node));
   *value = json_node_get_object (node);
   return TRUE;
 }
@@ -924,17 +936,17 @@ read_array (JsonObject   *object,
             GError      **error)
 {
   gboolean ok;
-  JsonNode *node = get_field (object, scope, member, FIELD_REQUIRED, "an array", &ok, error);
+  JsonNode *node = get_field (object, scope, member, FIELD_REQUIRED, N_("an array"), &ok, error);
 
   if (node == NULL)
     return ok;
   if (!JSON_NODE_HOLDS_ARRAY (node))
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member,
-                      "expected an array, got %s", describe_node (node));
+                      _("expected an array, got %s"), describe_node (node));
   *value = json_node_get_array (node);
   if (json_array_get_length (*value) > max)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member,
-                      "%u elements; at most %u are allowed",
+                      _("%u elements; at most %u are allowed"),
                       json_array_get_length (*value), max);
   return TRUE;
 }
@@ -950,7 +962,7 @@ array_object (JsonArray   *array,
   if (!JSON_NODE_HOLDS_OBJECT (node))
     {
       set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, NULL,
-                 "expected an object, got %s", describe_node (node));
+                 _("expected an object, got %s"), describe_node (node));
       return NULL;
     }
   return json_node_get_object (node);
@@ -967,33 +979,33 @@ read_format_and_version (JsonObject   *root,
 
   if (format == NULL)
     return set_error (error, JG_TRACE_FILE_ERROR_NOT_A_TRACE, scope, "format",
-                      "missing: this is not a Juggler trace");
+                      _("missing: this is not a Juggler trace"));
   if (!JSON_NODE_HOLDS_VALUE (format) || json_node_get_value_type (format) != G_TYPE_STRING)
     return set_error (error, JG_TRACE_FILE_ERROR_NOT_A_TRACE, scope, "format",
-                      "expected \"%s\", got %s: this is not a Juggler trace",
+                      _("expected \"%s\", got %s: this is not a Juggler trace"),
                       JG_TRACE_FILE_FORMAT, describe_node (format));
   if (g_strcmp0 (json_node_get_string (format), JG_TRACE_FILE_FORMAT) != 0)
     {
       g_autofree char *got = g_strescape (json_node_get_string (format), NULL);
 
       return set_error (error, JG_TRACE_FILE_ERROR_NOT_A_TRACE, scope, "format",
-                        "expected \"%s\", got \"%s\": this is not a Juggler trace",
+                        _("expected \"%s\", got \"%s\": this is not a Juggler trace"),
                         JG_TRACE_FILE_FORMAT, got);
     }
 
   if (version == NULL)
-    return set_error (error, JG_TRACE_FILE_ERROR_VERSION, scope, "version", "missing");
+    return set_error (error, JG_TRACE_FILE_ERROR_VERSION, scope, "version", _("missing"));
   if (!JSON_NODE_HOLDS_VALUE (version) || json_node_get_value_type (version) != G_TYPE_INT64)
     return set_error (error, JG_TRACE_FILE_ERROR_VERSION, scope, "version",
-                      "expected an integer, got %s", describe_node (version));
+                      _("expected an integer, got %s"), describe_node (version));
   v = json_node_get_int (version);
   if (v > JG_TRACE_FILE_VERSION)
     return set_error (error, JG_TRACE_FILE_ERROR_VERSION, scope, "version",
-                      "this file is version %" G_GINT64_FORMAT ", written by a newer Juggler; "
-                      "this Juggler reads version %d", v, JG_TRACE_FILE_VERSION);
+                      _("this file is version %" PRId64 ", written by a newer Juggler; "
+                        "this Juggler reads version %d"), v, JG_TRACE_FILE_VERSION);
   if (v < JG_TRACE_FILE_VERSION)
     return set_error (error, JG_TRACE_FILE_ERROR_VERSION, scope, "version",
-                      "this file is version %" G_GINT64_FORMAT "; this Juggler reads version %d",
+                      _("this file is version %" PRId64 "; this Juggler reads version %d"),
                       v, JG_TRACE_FILE_VERSION);
   return TRUE;
 }
@@ -1016,7 +1028,7 @@ read_scenario (JsonObject   *root,
       || !read_string (object, &scope, "title", FIELD_NULLABLE, &title, error))
     return FALSE;
   definition = get_field (object, &scope, "definition", FIELD_OPTIONAL | FIELD_NULLABLE,
-                          "a value", &ok, error);
+                          N_("a value"), &ok, error);
   if (definition != NULL)
     copy = json_node_copy (definition);
   jg_trace_set_scenario (trace, id, title, copy);
@@ -1034,7 +1046,7 @@ read_run (JsonObject   *root,
   JgRunInfo run = { 0 };
   gint64 workers = 0;
   gboolean ok;
-  JsonNode *interval;
+  JsonNode *interval, *scale;
 
   if (!read_object (root, top, "run", &object, error)
       || !read_string (object, &scope, "model", FIELD_NULLABLE, &run.model, error)
@@ -1042,7 +1054,7 @@ read_run (JsonObject   *root,
       || !read_string (object, &scope, "interpreter", FIELD_NULLABLE, &run.interpreter, error))
     return FALSE;
 
-  interval = get_field (object, &scope, "switch_interval_ms", FIELD_REQUIRED, "a number",
+  interval = get_field (object, &scope, "switch_interval_ms", FIELD_REQUIRED, N_("a number"),
                         &ok, error);
   if (!ok)
     return FALSE;
@@ -1050,15 +1062,34 @@ read_run (JsonObject   *root,
       || (json_node_get_value_type (interval) != G_TYPE_DOUBLE
           && json_node_get_value_type (interval) != G_TYPE_INT64))
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, "switch_interval_ms",
-                      "expected a number, got %s", describe_node (interval));
+                      _("expected a number, got %s"), describe_node (interval));
   run.switch_interval_ms = json_node_get_double (interval);
   if (!isfinite (run.switch_interval_ms) || run.switch_interval_ms < 0)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, "switch_interval_ms",
-                      "%g is not a duration", run.switch_interval_ms);
+                      _("%g is not a duration"), run.switch_interval_ms);
 
   if (!read_string (object, &scope, "start_method", FIELD_OPTIONAL | FIELD_NULLABLE,
                     &run.start_method, error))
     return FALSE;
+
+  /* Slow motion: the events are stretched times. Older files ran at 1×. */
+  run.time_scale = 1.0;
+  scale = get_field (object, &scope, "time_scale", FIELD_OPTIONAL, N_("a number"), &ok, error);
+  if (!ok)
+    return FALSE;
+  if (scale != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (scale)
+          || (json_node_get_value_type (scale) != G_TYPE_DOUBLE
+              && json_node_get_value_type (scale) != G_TYPE_INT64))
+        return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, "time_scale",
+                          _("expected a number, got %s"), describe_node (scale));
+      run.time_scale = json_node_get_double (scale);
+      if (!(run.time_scale >= JG_TIME_SCALE_MIN && run.time_scale <= JG_TIME_SCALE_MAX))
+        return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, "time_scale",
+                          _("%g out of range (%g to %g)"), run.time_scale,
+                          JG_TIME_SCALE_MIN, JG_TIME_SCALE_MAX);
+    }
 
   run.workers = workers;
   jg_trace_set_run_info (trace, &run);
@@ -1109,7 +1140,7 @@ read_created (JsonObject   *root,
       g_autofree char *got = g_strescape (text, NULL);
 
       return set_error (error, JG_TRACE_FILE_ERROR_INVALID, top, "created",
-                        "expected an ISO 8601 date and time with a time zone, got \"%s\"", got);
+                        _("expected an ISO 8601 date and time with a time zone, got \"%s\""), got);
     }
   utc = g_date_time_to_utc (created);
   jg_trace_set_created (trace, utc);
@@ -1132,7 +1163,7 @@ read_strings (JsonObject   *root,
   n = json_array_get_length (strings);
   if (n == 0)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, top, "strings",
-                      "empty; strings[0] must be \"\"");
+                      _("empty; strings[0] must be \"\""));
 
   for (guint i = 0; i < n; i++)
     {
@@ -1143,19 +1174,19 @@ read_strings (JsonObject   *root,
 
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, NULL,
-                          "expected a string, got %s", describe_node (node));
+                          _("expected a string, got %s"), describe_node (node));
       string = json_node_get_string (node);
       if (i == 0)
         {
           if (string[0] != '\0')
             return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, NULL,
-                              "must be the empty string");
+                              _("must be the empty string"));
           continue;
         }
       id = jg_trace_intern (trace, string);
       if (id != i)
         return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, NULL,
-                          "duplicate of strings[%u]; each string appears once", id);
+                          _("duplicate of strings[%u]; each string appears once"), id);
     }
   return TRUE;
 }
@@ -1173,7 +1204,7 @@ read_name (JsonObject   *object,
     return FALSE;
   if (id >= n_strings)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, "name",
-                      "string id %" G_GINT64_FORMAT " out of range (the trace has %u strings)",
+                      _("string id %" PRId64 " out of range (the trace has %u strings)"),
                       id, n_strings);
   *name = id;
   return TRUE;
@@ -1208,7 +1239,7 @@ read_lanes (JsonObject   *root,
         return FALSE;
       if (parent >= n_tasks)
         return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, "parent",
-                          "task %" G_GINT64_FORMAT " out of range (the trace has %u tasks)",
+                          _("task %" PRId64 " out of range (the trace has %u tasks)"),
                           parent, n_tasks);
       jg_trace_add_task (trace, jg_trace_lookup_string (trace, name),
                          parent < 0 ? JG_LANE_NONE : (guint32) parent);
@@ -1233,7 +1264,7 @@ read_lanes (JsonObject   *root,
           g_autofree char *got = g_strescape (kind_name, NULL);
 
           return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, "kind",
-                            "expected one of thread, process, loop, got \"%s\"", got);
+                            _("expected one of thread, process, loop, got \"%s\""), got);
         }
       jg_trace_add_worker (trace, jg_trace_lookup_string (trace, name), kind, pid);
     }
@@ -1291,11 +1322,14 @@ decode_chunk (JgTrace       *trace,
 
           if (G_UNLIKELY (status != VARINT_OK))
             return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, NULL,
-                              "event %" G_GUINT64_FORMAT ": %s varint for %s at byte %"
-                              G_GSIZE_FORMAT " of the chunk",
-                              first_event + i,
-                              status == VARINT_TRUNCATED ? "truncated" : "overlong",
-                              field_names[j], (gsize) (p - bytes));
+                              /* TRANSLATORS: "event 12: truncated varint for ts at byte 80 of
+                               * the chunk"; a varint is a number in the file's compact encoding */
+                              status == VARINT_TRUNCATED
+                                ? _("event %" PRIu64 ": truncated varint for %s at byte %" PRIu64
+                                    " of the chunk")
+                                : _("event %" PRIu64 ": overlong varint for %s at byte %" PRIu64
+                                    " of the chunk"),
+                              first_event + i, field_names[j], (guint64) (p - bytes));
         }
 
       /* Values too wide for the record's fields; the rest is event_problem's. */
@@ -1305,15 +1339,15 @@ decode_chunk (JgTrace       *trace,
 
           if (G_UNLIKELY (j != 4 && f[j] > max))
             return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, NULL,
-                              "event %" G_GUINT64_FORMAT ": %s %" G_GUINT64_FORMAT
-                              " out of range (at most %" G_GUINT64_FORMAT ")",
+                              _("event %" PRIu64 ": %s %" PRIu64
+                                " out of range (at most %" PRIu64 ")"),
                               first_event + i, field_names[j], f[j], max);
         }
       cpu = unzigzag (f[4]);
       if (G_UNLIKELY ((gint64) cpu < -1 || (gint64) cpu > G_MAXINT16))
         return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, NULL,
-                          "event %" G_GUINT64_FORMAT ": cpu %" G_GINT64_FORMAT
-                          " out of range (-1 to %d)", first_event + i, (gint64) cpu, G_MAXINT16);
+                          _("event %" PRIu64 ": cpu %" PRId64
+                            " out of range (-1 to %d)"), first_event + i, (gint64) cpu, G_MAXINT16);
 
       e->ts = prev_ts + unzigzag (f[0]);
       e->task = f[1];
@@ -1326,7 +1360,7 @@ decode_chunk (JgTrace       *trace,
       problem = event_problem (bounds, e);
       if (G_UNLIKELY (problem != NULL))
         return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, NULL,
-                          "event %" G_GUINT64_FORMAT ": %s", first_event + i, problem);
+                          _("event %" PRIu64 ": %s"), first_event + i, problem);
 
       if (++n_batch == DECODE_BATCH)
         {
@@ -1337,8 +1371,8 @@ decode_chunk (JgTrace       *trace,
 
   if (p != end)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, NULL,
-                      "trailing bytes: %" G_GSIZE_FORMAT " left over after the chunk's %"
-                      G_GUINT64_FORMAT " events", (gsize) (end - p), n_events);
+                      _("trailing bytes: %" PRIu64 " left over after the chunk's %"
+                        PRIu64 " events"), (guint64) (end - p), n_events);
 
   jg_trace_append (trace, batch, n_batch);
   return TRUE;
@@ -1371,7 +1405,7 @@ read_events (JsonObject   *root,
       g_autofree char *got = g_strescape (encoding, NULL);
 
       return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, "encoding",
-                        "unknown encoding \"%s\"; this Juggler reads \"" ENCODING "\"", got);
+                        _("unknown encoding \"%s\"; this Juggler reads \"%s\""), got, ENCODING);
     }
   if (!read_int (events, &scope, "chunk_events", FIELD_REQUIRED, 1, MAX_CHUNK_EVENTS,
                  &chunk_events, error)
@@ -1381,8 +1415,8 @@ read_events (JsonObject   *root,
   n_chunks = ((guint64) count + chunk_events - 1) / chunk_events;
   if (json_array_get_length (chunks) != n_chunks)
     return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &scope, "chunks",
-                      "%" G_GINT64_FORMAT " events of %" G_GINT64_FORMAT " per chunk need %"
-                      G_GUINT64_FORMAT " chunks, found %u",
+                      _("%" PRId64 " events of %" PRId64 " per chunk need %"
+                        PRIu64 " chunks, found %u"),
                       count, chunk_events, n_chunks, json_array_get_length (chunks));
 
   for (guint i = 0; i < n_chunks; i++)
@@ -1392,7 +1426,7 @@ read_events (JsonObject   *root,
 
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
         return set_error (error, JG_TRACE_FILE_ERROR_INVALID, &chunk_scope, NULL,
-                          "expected a string, got %s", describe_node (node));
+                          _("expected a string, got %s"), describe_node (node));
       max_text = MAX (max_text, strlen (json_node_get_string (node)));
     }
 
@@ -1428,7 +1462,7 @@ load_root (JsonNode    *root_node,
   if (!JSON_NODE_HOLDS_OBJECT (root_node))
     {
       set_error (error, JG_TRACE_FILE_ERROR_NOT_A_TRACE, &top, NULL,
-                 "not a Juggler trace: the document is %s, not an object",
+                 _("not a Juggler trace: the document is %s, not an object"),
                  describe_node (root_node));
       return NULL;
     }
@@ -1486,13 +1520,13 @@ jg_trace_file_load_data (const char  *data,
   if (length == 0)
     {
       g_set_error (error, JG_TRACE_FILE_ERROR, JG_TRACE_FILE_ERROR_NOT_JSON,
-                   "%s: the file is empty", where);
+                   _("%s: the file is empty"), where);
       return NULL;
     }
   if (length > G_MAXSSIZE)
     {
       g_set_error (error, JG_TRACE_FILE_ERROR, JG_TRACE_FILE_ERROR_NOT_JSON,
-                   "%s: the file is too large", where);
+                   _("%s: the file is too large"), where);
       return NULL;
     }
 
@@ -1508,7 +1542,7 @@ jg_trace_file_load_data (const char  *data,
                      "%s:%s", where, message + strlen ("<data>:"));
       else
         g_set_error (error, JG_TRACE_FILE_ERROR, JG_TRACE_FILE_ERROR_NOT_JSON,
-                     "%s: not JSON: %s", where, message);
+                     _("%s: not JSON: %s"), where, message);
       return NULL;
     }
 
@@ -1516,7 +1550,7 @@ jg_trace_file_load_data (const char  *data,
   if (root == NULL)
     {
       g_set_error (error, JG_TRACE_FILE_ERROR, JG_TRACE_FILE_ERROR_NOT_JSON,
-                   "%s: the file holds no JSON document", where);
+                   _("%s: the file holds no JSON document"), where);
       return NULL;
     }
 

@@ -602,6 +602,15 @@ jg_trace_set_run_info (JgTrace         *self,
   self->run = copy;
 }
 
+double
+jg_trace_get_time_scale (JgTrace *self)
+{
+  g_return_val_if_fail (JG_IS_TRACE (self), 1.0);
+
+  /* Hand-built and imported traces leave it 0: they ran at normal speed. */
+  return self->run.time_scale >= JG_TIME_SCALE_MIN ? self->run.time_scale : 1.0;
+}
+
 const JgMachineInfo *
 jg_trace_get_machine (JgTrace *self)
 {

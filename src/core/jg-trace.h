@@ -59,9 +59,17 @@ typedef struct
   const char *model;              /* "sequential", "threads", "processes", "asyncio", "hybrid" */
   guint       workers;
   const char *interpreter;        /* "gil", "free-threaded", "per-interpreter" */
-  double      switch_interval_ms;
+  double      switch_interval_ms; /* as asked for (sys.setswitchinterval), not stretched */
   const char *start_method;       /* "fork", "spawn", "forkserver" or NULL */
+  /* Slow motion (docs/slow-motion.md): every duration of the run was
+   * stretched by this factor, so event times are stretched times and the real
+   * time of a span is its length / time_scale. 0 (unset) means 1. */
+  double      time_scale;
 } JgRunInfo;
+
+/* The slow-motion factors a run accepts and a trace file may hold. */
+#define JG_TIME_SCALE_MIN 1.0
+#define JG_TIME_SCALE_MAX 1000.0
 
 /* The machine it ran on. Strings are owned by the trace. */
 typedef struct
@@ -154,6 +162,9 @@ void              jg_trace_set_results        (JgTrace        *self,
 const JgRunInfo  *jg_trace_get_run_info       (JgTrace        *self);
 void              jg_trace_set_run_info       (JgTrace        *self,
                                                const JgRunInfo *info);
+/* The run's slow-motion factor: 1 when the run was not slowed down (or the
+ * trace does not say). Real time = recorded (stretched) time / this. */
+double            jg_trace_get_time_scale     (JgTrace        *self);
 const JgMachineInfo *jg_trace_get_machine     (JgTrace        *self);
 void              jg_trace_set_machine        (JgTrace        *self,
                                                const JgMachineInfo *machine);

@@ -81,6 +81,20 @@ static const Colors colors_projector = {
   RGB (0x1A5FB4, 0.20), RGB (0x000000, 0.08), FALSE,
 };
 
+/* The system's high contrast: black on white (or white on black for the
+ * inverse theme), lanes told apart by more than a shade, strong selection. */
+static const Colors colors_high_contrast = {
+  RGB (0xFFFFFF, 1), RGB (0x000000, 1), RGB (0x000000, 1), RGB (0x767676, 1),
+  RGB (0xFFFFFF, 1), RGB (0xE4E4E4, 1), RGB (0xF0F0F0, 1),
+  RGB (0x1A5FB4, 0.30), RGB (0x000000, 0.14), FALSE,
+};
+
+static const Colors colors_high_contrast_dark = {
+  RGB (0x000000, 1), RGB (0xFFFFFF, 1), RGB (0xFFFFFF, 1), RGB (0x8A8A8A, 1),
+  RGB (0x000000, 1), RGB (0x222222, 1), RGB (0x101010, 1),
+  RGB (0x99C1F1, 0.35), RGB (0xFFFFFF, 0.16), TRUE,
+};
+
 /* Task colours in core and GIL lanes: the palette without grey (Ready) and
  * yellow (too faint on white). */
 static const JgPaletteColor task_palette[JG_LOD_N_TASK_CLASSES] = {
@@ -245,6 +259,8 @@ struct _JgSwimlanePainter
   double           hover_y;
   gboolean         prefer_vector;
   guint64          horizon;     /* a replay's play head: nothing later is drawn */
+  gboolean         high_contrast; /* the system's: stronger colours than the theme's */
+  double           text_scale;  /* the system's large text: type and what holds it grow */
 
   /* The cached column layer and what was learnt drawing it. */
   cairo_surface_t *raster;
@@ -309,6 +325,16 @@ theme_colors (JgSwimlaneTheme theme)
     }
 }
 
+/* The theme's colours, or the high-contrast ones the system asks for. */
+static const Colors *
+painter_colors (JgSwimlanePainter *self)
+{
+  if (self->high_contrast)
+    return self->theme == JG_SWIMLANE_THEME_DARK ? &colors_high_contrast_dark : &colors_high_contrast;
+
+  return theme_colors (self->theme);
+}
+
 static JgRgba
 mix (JgRgba color,
      double amount,
@@ -356,10 +382,9 @@ jg_swimlane_task_color (guint32 task)
 }
 
 static void
-make_paints (JgSwimlaneTheme  theme,
-             Paint           *paints)
+make_paints (const Colors *c,
+             Paint        *paints)
 {
-  const Colors *c = theme_colors (theme);
   gboolean dark = c->dark;
   JgRgba io = jg_palette_state_color (JG_STATE_IO_WAIT, dark);
   JgRgba await = jg_palette_state_color (JG_STATE_AWAITING, dark);
@@ -714,12 +739,36 @@ static guint legend_rows (JgSwimlanePainter *self,
                           double             width,
                           gboolean           has_gil);
 
+/* The theme's sizes, grown with the system's text: type, and what has to
+ * hold it (the name column, lanes, axis, legend rows). Gaps and lines stay. */
+static void
+painter_metrics (JgSwimlanePainter *self,
+                 Metrics           *m)
+{
+  double k = self->text_scale;
+
+  *m = self->theme == JG_SWIMLANE_THEME_PROJECTOR ? metrics_projector : metrics_normal;
+  if (k == 1)
+    return;
+
+  m->font = round (m->font * k);
+  m->small_font = round (m->small_font * k);
+  m->label_w = round (m->label_w * k);
+  m->legend_h = round (m->legend_h * k);
+  m->axis_h = round (m->axis_h * k);
+  m->counters_h = round (m->counters_h * k);
+  m->lane_h = round (m->lane_h * k);
+  m->tick_px = round (m->tick_px * k);
+}
+
 static void
 compute_layout (JgSwimlanePainter *self,
                 Layout            *layout)
 {
-  const Metrics *m = self->theme == JG_SWIMLANE_THEME_PROJECTOR ? &metrics_projector : &metrics_normal;
+  Metrics scaled;
+  const Metrics *m = &scaled;
 
+  painter_metrics (self, &scaled);
   layout->m = *m;
   layout->width = self->width;
   layout->height = self->height;
@@ -1365,7 +1414,7 @@ draw_span_label (JgSwimlanePainter *self,
   const JgLodItem *item = &label->item;
   double x0 = MAX (x_for (self, layout, item->start), layout->plot_x);
   double x1 = MIN (x_for (self, layout, item->end), layout->plot_x + layout->plot_w);
-  const Colors *colors = theme_colors (self->theme);
+  const Colors *colors = painter_colors (self);
   JgRgba running = jg_palette_state_color (JG_STATE_RUNNING, colors->dark);
   JgRgba gil_wait = jg_palette_state_color (JG_STATE_GIL_WAIT, colors->dark);
   g_autofree char *owned = NULL;
@@ -1503,7 +1552,7 @@ draw_gil_marks (JgSwimlanePainter *self,
                 const Layout      *layout,
                 double             scale)
 {
-  const Colors *colors = theme_colors (self->theme);
+  const Colors *colors = painter_colors (self);
   guint n = (guint) lround (layout->plot_w * scale);
   double mark = layout->m.line * 4;
   guint n_gil_spans;
@@ -1829,7 +1878,7 @@ draw_legend (JgSwimlanePainter *self,
              double             scale)
 {
   g_autoptr (GArray) items = g_array_new (FALSE, FALSE, sizeof (LegendItem));
-  const Colors *colors = theme_colors (self->theme);
+  const Colors *colors = painter_colors (self);
   double h = layout->m.lane_h * 0.8;
   double w = h * 1.6;
 
@@ -1875,7 +1924,7 @@ draw_axis (JgSwimlanePainter *self,
            GArray            *ticks,
            guint64            step)
 {
-  const Colors *colors = theme_colors (self->theme);
+  const Colors *colors = painter_colors (self);
   double base = layout->axis_y + layout->m.axis_h;
   double tick_len = layout->m.axis_h / 4;
 
@@ -1912,7 +1961,7 @@ draw_names (JgSwimlanePainter *self,
             const Paint       *paints,
             double             scale)
 {
-  const Colors *colors = theme_colors (self->theme);
+  const Colors *colors = painter_colors (self);
   double pad = layout->m.pad;
   double name_w = layout->m.label_w - 2 * pad;
   double h = layout->m.lane_h;
@@ -2008,7 +2057,7 @@ draw_selected_on_cores (JgSwimlanePainter *self,
   const JgSpan *task_spans = jg_spans_get_task_spans (spans, self->selected_task, &n);
   guint n_rows = jg_lod_get_n_lanes (self->lod, JG_LOD_LANE_CORE);
   double bar = MAX (2, round (layout->m.lane_h / 6));
-  JgRgba accent = theme_colors (self->theme)->selection;
+  JgRgba accent = painter_colors (self)->selection;
 
   first = jg_spans_find_task_span (spans, self->selected_task, self->t0);
   last = jg_spans_find_task_span (spans, self->selected_task, self->t1);
@@ -2065,7 +2114,7 @@ draw_overlays (JgSwimlanePainter *self,
                cairo_t           *cr,
                const Layout      *layout)
 {
-  const Colors *colors = theme_colors (self->theme);
+  const Colors *colors = painter_colors (self);
   JgRgba edge = colors->selection;
 
   edge.a = 1;
@@ -2155,8 +2204,8 @@ jg_swimlane_painter_draw (JgSwimlanePainter *self,
     return;
 
   compute_layout (self, &layout);
-  colors = theme_colors (self->theme);
-  make_paints (self->theme, paints);
+  colors = painter_colors (self);
+  make_paints (colors, paints);
   scale = target_scale (self, cr);
   vector = self->prefer_vector || target_wants_vectors (cr);
   ticks = compute_ticks (self, &layout, scale, &step);
@@ -2719,6 +2768,81 @@ jg_swimlane_painter_get_horizon (JgSwimlanePainter *self)
   return self->horizon;
 }
 
+void
+jg_swimlane_painter_set_high_contrast (JgSwimlanePainter *self,
+                                       gboolean           high_contrast)
+{
+  g_return_if_fail (JG_IS_SWIMLANE_PAINTER (self));
+
+  high_contrast = !!high_contrast;
+  if (self->high_contrast == high_contrast)
+    return;
+
+  self->high_contrast = high_contrast;
+  self->key.valid = FALSE;
+}
+
+gboolean
+jg_swimlane_painter_get_high_contrast (JgSwimlanePainter *self)
+{
+  g_return_val_if_fail (JG_IS_SWIMLANE_PAINTER (self), FALSE);
+
+  return self->high_contrast;
+}
+
+void
+jg_swimlane_painter_set_text_scale (JgSwimlanePainter *self,
+                                    double             text_scale)
+{
+  g_return_if_fail (JG_IS_SWIMLANE_PAINTER (self));
+  g_return_if_fail (text_scale > 0);
+
+  /* Beyond three times, the names would leave no room for time. */
+  text_scale = CLAMP (text_scale, 0.5, 3.0);
+  if (self->text_scale == text_scale)
+    return;
+
+  self->text_scale = text_scale;
+  self->key.valid = FALSE;
+  self->legend_key.valid = FALSE;
+}
+
+double
+jg_swimlane_painter_get_text_scale (JgSwimlanePainter *self)
+{
+  g_return_val_if_fail (JG_IS_SWIMLANE_PAINTER (self), 1);
+
+  return self->text_scale;
+}
+
+char *
+jg_swimlane_painter_get_row_name (JgSwimlanePainter *self,
+                                  guint              row)
+{
+  Layout layout;
+
+  g_return_val_if_fail (JG_IS_SWIMLANE_PAINTER (self), NULL);
+
+  if (self->trace == NULL || self->lod == NULL)
+    return NULL;
+  compute_layout (self, &layout);
+  if (row >= layout.n_rows)
+    return NULL;
+
+  return row_name (self, row);
+}
+
+guint
+jg_swimlane_painter_get_n_rows (JgSwimlanePainter *self)
+{
+  Layout layout;
+
+  g_return_val_if_fail (JG_IS_SWIMLANE_PAINTER (self), 0);
+
+  compute_layout (self, &layout);
+  return layout.n_rows;
+}
+
 static void
 jg_swimlane_painter_finalize (GObject *object)
 {
@@ -2827,6 +2951,7 @@ jg_swimlane_painter_init (JgSwimlanePainter *self)
 {
   self->selected_task = JG_LANE_NONE;
   self->scale_factor = 1;
+  self->text_scale = 1;
   self->t1 = 1;
   self->horizon = G_MAXUINT64;
   self->labels = g_array_new (FALSE, FALSE, sizeof (Label));

@@ -137,6 +137,23 @@ void               jg_swimlane_painter_set_horizon       (JgSwimlanePainter *sel
                                                           guint64            horizon);
 guint64            jg_swimlane_painter_get_horizon       (JgSwimlanePainter *self);
 
+/* The system's accessibility settings: high contrast draws the theme in
+ * stronger colours (black on white, or white on black on a dark theme);
+ * @text_scale (1 by default) grows the type, and the name column, lanes,
+ * axis and legend that hold it, as the desktop's large text does. */
+void               jg_swimlane_painter_set_high_contrast (JgSwimlanePainter *self,
+                                                          gboolean           high_contrast);
+gboolean           jg_swimlane_painter_get_high_contrast (JgSwimlanePainter *self);
+void               jg_swimlane_painter_set_text_scale    (JgSwimlanePainter *self,
+                                                          double             text_scale);
+double             jg_swimlane_painter_get_text_scale    (JgSwimlanePainter *self);
+
+/* The lanes of the view: how many, and the name drawn beside the @row'th
+ * (NULL if there is no such lane); for assistive technology. */
+guint              jg_swimlane_painter_get_n_rows        (JgSwimlanePainter *self);
+char              *jg_swimlane_painter_get_row_name      (JgSwimlanePainter *self,
+                                                          guint              row);
+
 /* Draws at the origin of @cr's user space, within the size set. */
 void               jg_swimlane_painter_draw              (JgSwimlanePainter *self,
                                                           cairo_t           *cr);

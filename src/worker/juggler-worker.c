@@ -131,7 +131,8 @@ read_config (Worker *w)
   if (header.length != sizeof w->config + w->config.scratch_dir_len
       || w->config.interpreter >= JG_INTERPRETER_N_MODES
       || !(w->config.switch_interval_ms >= JG_GIL_MIN_INTERVAL_MS)
-      || !(w->config.startup_ms >= 0 && w->config.startup_ms <= 60000))
+      || !(w->config.startup_ms >= 0 && w->config.startup_ms <= 60000)
+      || !(w->config.time_scale >= JG_TIME_SCALE_MIN && w->config.time_scale <= JG_TIME_SCALE_MAX))
     fail ("a configuration out of range", NULL);
   if (w->config.scratch_dir_len > 0)
     {
@@ -186,6 +187,23 @@ run_step (Worker        *w,
     }
 }
 
+/* The arguments, unpickled under the GIL; in slow motion that lasts longer
+ * too, as every other duration of the run does. */
+static gboolean
+unpickle_args (Worker        *w,
+               const guint8  *payload,
+               guint64        size,
+               GError       **error)
+{
+  guint64 started = jg_clock_now_ns ();
+
+  if (!jg_wire_decode_payload (payload, size, NULL, error))
+    return FALSE;
+  /* A stopped run kills the worker: nothing to cancel here. */
+  jg_wire_stretch (started, w->config.time_scale, NULL);
+  return TRUE;
+}
+
 /* One task, as a Pool worker runs it: unpickle the arguments, call the
  * function, pickle the result and put it on the result pipe. */
 static void
@@ -226,7 +244,7 @@ run_task (Worker  *w,
     jg_probe_emit (w->probe, task.task, JG_EVENT_IO_END, JG_IO_PIPE);
 
   if (jg_thread_state_enter (&w->ts, &error)
-      && (payload == NULL || jg_wire_decode_payload (payload, task.args_bytes, NULL, &error)))
+      && (payload == NULL || unpickle_args (w, payload, task.args_bytes, &error)))
     {
       g_clear_pointer (&payload, g_free);
       for (guint i = 0; i < task.n_steps; i++)
@@ -240,10 +258,13 @@ run_task (Worker  *w,
     result_bytes = 0;
   if (result_bytes > 0)
     {
+      guint64 encode_started = jg_clock_now_ns ();
+
       payload = g_try_malloc (result_bytes);
       if (payload == NULL)
         fail ("no memory for the result", NULL);
       jg_wire_encode_payload (payload, result_bytes, task.task + 1);
+      jg_wire_stretch (encode_started, w->config.time_scale, NULL);
     }
 
   /* Sending the result releases the GIL around the pipe write, as

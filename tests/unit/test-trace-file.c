@@ -325,6 +325,7 @@ assert_traces_equal (JgTrace *a,
   g_assert_cmpstr (ra->interpreter, ==, rb->interpreter);
   g_assert_cmpfloat (ra->switch_interval_ms, ==, rb->switch_interval_ms);
   g_assert_cmpstr (ra->start_method, ==, rb->start_method);
+  g_assert_cmpfloat (jg_trace_get_time_scale (a), ==, jg_trace_get_time_scale (b));
 
   g_assert_cmpuint (ma->n_cores, ==, mb->n_cores);
   g_assert_cmpstr (ma->kernel, ==, mb->kernel);
@@ -516,6 +517,56 @@ assert_data_fails (const char *data,
   assert_error_mentions (error, "bad.juggler", fragment);
 }
 
+/* Slow motion: the factor a run was stretched by survives a round trip; a
+ * trace that never set it, and a file without it, are at normal speed. */
+static void
+test_time_scale (void)
+{
+  g_autoptr(JgTrace) slow = build_trace (100, 21);
+  g_autoptr(JgTrace) plain = build_trace (100, 22);
+  g_autoptr(JgTrace) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "slow.juggler", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *run;
+  JgRunInfo info;
+
+  info = *jg_trace_get_run_info (slow);
+  info.time_scale = 100;
+  jg_trace_set_run_info (slow, &info);
+  g_assert_cmpfloat (jg_trace_get_time_scale (slow), ==, 100);
+  round_trip (slow);
+
+  save_ok (slow, path);
+  root = parse_file (path);
+  run = json_object_get_object_member (json_node_get_object (root), "run");
+  g_assert_cmpfloat (json_object_get_double_member (run, "time_scale"), ==, 100);
+  loaded = load_ok (path);
+  g_assert_cmpfloat (jg_trace_get_run_info (loaded)->time_scale, ==, 100);
+  g_clear_object (&loaded);
+
+  /* Never set (0): written and read back as 1. */
+  g_assert_cmpfloat (jg_trace_get_run_info (plain)->time_scale, ==, 0);
+  g_assert_cmpfloat (jg_trace_get_time_scale (plain), ==, 1);
+  round_trip (plain);
+
+  /* Absent, as in files written before slow motion: 1. */
+  loaded = jg_trace_file_load_data (example_document, strlen (example_document), "example.juggler", &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (jg_trace_get_run_info (loaded)->time_scale, ==, 1);
+  g_assert_cmpfloat (jg_trace_get_time_scale (loaded), ==, 1);
+
+  /* Out of range in memory: refused before anything is written. */
+  info.time_scale = 0.5;
+  jg_trace_set_run_info (slow, &info);
+  g_assert_false (jg_trace_file_save (slow, file, NULL, &error));
+  g_assert_error (error, JG_TRACE_FILE_ERROR, JG_TRACE_FILE_ERROR_INVALID);
+  assert_error_mentions (error, "Cannot save", "run.time_scale 0.5 out of range");
+  remove_tree (dir);
+}
+
 static void
 test_bad_empty_file (void)
 {
@@ -699,6 +750,11 @@ static const BadCase bad_cases[] = {
   { "run-workers-type", .path = "run.workers", .value = "\"four\"", .code = INVALID, .fragment = "run.workers: expected an integer, got a string" },
   { "run-interval-type", .path = "run.switch_interval_ms", .value = "\"5ms\"", .code = INVALID, .fragment = "run.switch_interval_ms: expected a number" },
   { "run-missing", .path = "run", .code = INVALID, .fragment = "run: missing" },
+  { "run-time-scale-small", .path = "run.time_scale", .value = "0.5", .code = INVALID, .fragment = "run.time_scale: 0.5 out of range (1 to 1000)" },
+  { "run-time-scale-big", .path = "run.time_scale", .value = "5000", .code = INVALID, .fragment = "run.time_scale: 5000 out of range (1 to 1000)" },
+  { "run-time-scale-zero", .path = "run.time_scale", .value = "0", .code = INVALID, .fragment = "run.time_scale: 0 out of range" },
+  { "run-time-scale-type", .path = "run.time_scale", .value = "\"10x\"", .code = INVALID, .fragment = "run.time_scale: expected a number, got a string" },
+  { "run-time-scale-null", .path = "run.time_scale", .value = "null", .code = INVALID, .fragment = "run.time_scale: expected a number, got null" },
   { "cores-zero", .path = "machine.cores", .value = "0", .code = INVALID, .fragment = "machine.cores: 0 out of range (1 to 65535)" },
   { "machine-kernel-type", .path = "machine.kernel", .value = "[]", .code = INVALID, .fragment = "machine.kernel: expected a string, got an array" },
   { "created-bad", .path = "created", .value = "\"yesterday\"", .code = INVALID, .fragment = "created: expected an ISO 8601 date and time" },
@@ -1084,6 +1140,7 @@ main (int   argc,
   g_test_add_func ("/core/trace-file/round-trip-chunks", test_round_trip_chunks);
   g_test_add_func ("/core/trace-file/encoding", test_encoding);
   g_test_add_func ("/core/trace-file/unknown-members", test_unknown_members);
+  g_test_add_func ("/core/trace-file/time-scale", test_time_scale);
 
   g_test_add_func ("/core/trace-file/bad/empty-file", test_bad_empty_file);
   g_test_add_func ("/core/trace-file/bad/directory", test_bad_directory);

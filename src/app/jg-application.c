@@ -29,7 +29,7 @@ about_action (GSimpleAction *action,
               gpointer       user_data)
 {
   GtkApplication *app = user_data;
-  static const char *authors[] = { "The Juggler developers", NULL };
+  const char *authors[] = { _("The Juggler developers"), NULL };
 
   gtk_show_about_dialog (gtk_application_get_active_window (app),
                          "program-name", _("Juggler"),

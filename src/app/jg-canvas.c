@@ -1,11 +1,10 @@
 /* jg-canvas.c: the swimlane widget. Drawing is the painter's job (src/render);
  * this file decides what time and lanes are in view, keeps the spans and the
  * level-of-detail summary of a live trace up to date once per frame (at a cost
- * that follows the new events, not the whole trace), and turns pointer, touch
- * and keys into zoom, pan, hover and selection. It is also what assistive
- * technology knows of the timeline: a keyboard cursor on a lane and a span,
- * and an accessible description of the lanes, the selection and the cursor;
- * and it follows the system's high contrast and large text. */
+ * that follows the new events, not the whole trace), turns pointer, touch and
+ * keys into zoom, pan, hover and selection, and follows the system's style,
+ * high contrast and large text. The keyboard cursor is in jg-canvas-cursor.c,
+ * what assistive technology is told in jg-canvas-a11y.c. */
 #define G_LOG_DOMAIN "jg-canvas"
 
 #include "config.h"
@@ -14,7 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "jg-canvas.h"
+#include "jg-canvas-private.h"
 #include "jg-clock.h"
 #include "jg-format.h"
 #include "jg-names.h"
@@ -28,63 +27,8 @@
 /* Keys pan by this share of the width, and zoom by this factor. */
 #define KEY_PAN_SHARE 0.1
 #define KEY_ZOOM      1.5
-/* How often assistive technology hears of a live run's lanes: each frame would
- * drown out everything else it says. */
-#define A11Y_LIVE_MS  2000
-#define A11Y_IDLE_MS  100
-/* At most this many lanes are summarised in the accessible description. */
-#define A11Y_MAX_LANES 64
 /* GTK's text resolution when nothing scales it: 96 dpi, in 1024ths. */
 #define XFT_DPI_DEFAULT (96 * 1024)
-
-struct _JgCanvas
-{
-  GtkWidget          parent_instance;
-
-  JgSwimlanePainter *painter;
-  JgTrace           *trace;
-  JgSpans           *spans;
-  JgLod             *lod;
-  guint              tick_id;
-  guint              live : 1;
-  guint              follow : 1;
-  guint              dragging : 1;
-
-  JgSwimlaneView     view;
-  JgCanvasStyle      style;
-  GtkSettings       *gtk_settings; /* watched for the system's dark style */
-
-  guint64            t0;
-  guint64            t1;
-  guint64            play_head;   /* a replay's; G_MAXUINT64 shows everything */
-  guint64            min_extent;  /* canvases sharing one time axis reach this far */
-
-  /* Where a drag or a pinch began. */
-  guint64            gesture_t0;
-  guint64            gesture_t1;
-  double             gesture_scroll;
-  double             gesture_x;
-
-  double             pointer_x;   /* the last pointer position, for wheel zoom */
-  gboolean           has_pointer;
-
-  /* The keyboard cursor: a lane of the view and the span of it at cursor_ts. */
-  int                cursor_row;  /* -1 until the keyboard (or a click) puts it somewhere */
-  guint64            cursor_ts;
-  gboolean           cursor_has_span;
-  JgLodItem          cursor_item;
-
-  /* The system's accessibility settings, as last read. */
-  gboolean           high_contrast;
-  double             text_scale;
-
-  /* What assistive technology was last told, kept for tests and to skip
-   * telling it the same again. */
-  char              *a11y_label;
-  char              *a11y_description;
-  gboolean           a11y_busy;
-  guint              a11y_source;
-};
 
 G_DEFINE_FINAL_TYPE (JgCanvas, jg_canvas, GTK_TYPE_WIDGET)
 
@@ -106,11 +50,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static void jg_canvas_queue_accessible     (JgCanvas   *self);
-static void jg_canvas_update_accessible    (JgCanvas   *self);
-static void jg_canvas_set_accessible_label (JgCanvas   *self,
-                                            const char *title);
 
 /* Time */
 
@@ -152,6 +91,16 @@ jg_canvas_extent (JgCanvas *self)
   return MAX (extent, self->min_extent);
 }
 
+/* Where spans may be found: to the newest event (or now), not past a
+ * replay's play head. */
+guint64
+_jg_canvas_search_limit (JgCanvas *self)
+{
+  guint64 limit = MAX (jg_canvas_extent (self), jg_spans_get_horizon (self->spans));
+
+  return MIN (limit, self->play_head);
+}
+
 static void
 jg_canvas_apply_window (JgCanvas *self,
                         guint64   t0,
@@ -164,7 +113,7 @@ jg_canvas_apply_window (JgCanvas *self,
   self->t1 = t1;
   jg_swimlane_painter_set_window (self->painter, t0, t1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  jg_canvas_queue_accessible (self);
+  _jg_canvas_queue_accessible (self);
 }
 
 /* Keeps [t0, t1) a sensible width and over the trace: the user may look a
@@ -280,8 +229,30 @@ jg_canvas_set_scroll (JgCanvas *self,
   if (jg_swimlane_painter_get_scroll (self->painter) != before)
     {
       gtk_widget_queue_draw (GTK_WIDGET (self));
-      jg_canvas_queue_accessible (self);
+      _jg_canvas_queue_accessible (self);
     }
+}
+
+JgLodLaneKind
+_jg_canvas_lane_kind (JgCanvas *self)
+{
+  switch (self->view)
+    {
+    case JG_SWIMLANE_VIEW_WORKERS:
+      return JG_LOD_LANE_WORKER;
+    case JG_SWIMLANE_VIEW_CORES:
+      return JG_LOD_LANE_CORE;
+    case JG_SWIMLANE_VIEW_TASKS:
+    case JG_SWIMLANE_N_VIEWS:
+    default:
+      return JG_LOD_LANE_TASK;
+    }
+}
+
+guint
+_jg_canvas_n_rows (JgCanvas *self)
+{
+  return jg_swimlane_painter_get_n_rows (self->painter);
 }
 
 /* Style */
@@ -384,7 +355,7 @@ jg_canvas_update_theme (JgCanvas *self)
   /* The projector's lanes are taller, and so are those of large text. */
   jg_canvas_set_scroll (self, jg_swimlane_painter_get_scroll (self->painter));
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  jg_canvas_queue_accessible (self);
+  _jg_canvas_queue_accessible (self);
 }
 
 static void
@@ -653,373 +624,6 @@ jg_canvas_draw_tails (JgCanvas *self,
     }
 }
 
-/* The keyboard cursor */
-
-static char *describe_span (JgCanvas            *self,
-                            const JgSwimlaneHit *hit);
-
-static JgLodLaneKind
-jg_canvas_lane_kind (JgCanvas *self)
-{
-  switch (self->view)
-    {
-    case JG_SWIMLANE_VIEW_WORKERS:
-      return JG_LOD_LANE_WORKER;
-    case JG_SWIMLANE_VIEW_CORES:
-      return JG_LOD_LANE_CORE;
-    case JG_SWIMLANE_VIEW_TASKS:
-    case JG_SWIMLANE_N_VIEWS:
-    default:
-      return JG_LOD_LANE_TASK;
-    }
-}
-
-/* Where spans may be found: to the newest event (or now), not past a
- * replay's play head. */
-static guint64
-jg_canvas_search_limit (JgCanvas *self)
-{
-  guint64 limit = MAX (jg_canvas_extent (self), jg_spans_get_horizon (self->spans));
-
-  return MIN (limit, self->play_head);
-}
-
-typedef struct
-{
-  guint64   ts;
-  int       direction; /* 0: the span at ts; 1: the next to start; -1: the previous */
-  guint64   limit;
-  gboolean  found;
-  JgLodItem best;
-} CursorSearch;
-
-static gboolean
-cursor_search_cb (const JgLodItem *item,
-                  gpointer         user_data)
-{
-  CursorSearch *search = user_data;
-  gboolean better = FALSE;
-
-  if (item->start > search->limit)
-    return TRUE;
-
-  if (search->direction == 0)
-    better = item->start <= search->ts && (search->ts < item->end || item->start == search->ts)
-             && (!search->found || item->start > search->best.start);
-  else if (search->direction > 0)
-    better = item->start > search->ts && (!search->found || item->start < search->best.start);
-  else
-    better = item->start < search->ts && (!search->found || item->start > search->best.start);
-
-  if (better)
-    {
-      search->best = *item;
-      search->found = TRUE;
-    }
-  return TRUE;
-}
-
-/* The span of @row at @ts, or the next or previous one to start. Walks
- * windows that double from the one in view, so a step costs the spans
- * nearby, not the whole lane. */
-static gboolean
-jg_canvas_find_span (JgCanvas  *self,
-                     guint      row,
-                     guint64    ts,
-                     int        direction,
-                     JgLodItem *item)
-{
-  JgLodLaneKind kind = jg_canvas_lane_kind (self);
-  CursorSearch search = { ts, direction, 0, FALSE, { 0, } };
-  guint64 width = MAX (self->t1 - self->t0, JG_CANVAS_MIN_SPAN_NS);
-
-  if (self->lod == NULL || row >= jg_lod_get_n_lanes (self->lod, kind))
-    return FALSE;
-  search.limit = jg_canvas_search_limit (self);
-
-  if (direction == 0)
-    {
-      jg_lod_foreach (self->lod, kind, row, ts, ts + 1, cursor_search_cb, &search);
-    }
-  else
-    {
-      for (;;)
-        {
-          guint64 a, b;
-
-          if (direction > 0)
-            {
-              a = ts + 1;
-              b = a + width;
-            }
-          else
-            {
-              a = ts > width ? ts - width : 0;
-              b = ts;
-            }
-          if (b > a)
-            jg_lod_foreach (self->lod, kind, row, a, b, cursor_search_cb, &search);
-          if (search.found || (direction > 0 ? b >= search.limit : a == 0) || width > G_MAXUINT64 / 4)
-            break;
-          width *= 2;
-        }
-    }
-
-  if (search.found)
-    *item = search.best;
-  return search.found;
-}
-
-/* The span of @row at @ts; failing that, the next one, or the last before. */
-static void
-jg_canvas_place_cursor (JgCanvas *self,
-                        guint     row,
-                        guint64   ts)
-{
-  JgLodItem item;
-
-  self->cursor_row = (int) row;
-  self->cursor_ts = ts;
-  self->cursor_has_span = jg_canvas_find_span (self, row, ts, 0, &item)
-                          || jg_canvas_find_span (self, row, ts, 1, &item)
-                          || jg_canvas_find_span (self, row, ts, -1, &item);
-  if (self->cursor_has_span)
-    {
-      self->cursor_item = item;
-      self->cursor_ts = item.start;
-    }
-}
-
-static guint
-jg_canvas_n_rows (JgCanvas *self)
-{
-  return jg_swimlane_painter_get_n_rows (self->painter);
-}
-
-/* Puts the cursor somewhere if the keyboard has not yet: on the selected
- * task's lane, else the first, at the start of what is shown. */
-static gboolean
-jg_canvas_ensure_cursor (JgCanvas *self)
-{
-  guint n_rows = jg_canvas_n_rows (self);
-  guint32 selected = jg_canvas_get_selected_task (self);
-
-  if (self->trace == NULL || n_rows == 0)
-    {
-      self->cursor_row = -1;
-      return FALSE;
-    }
-  if (self->cursor_row >= 0 && (guint) self->cursor_row < n_rows)
-    return TRUE;
-
-  jg_canvas_place_cursor (self,
-                          self->view == JG_SWIMLANE_VIEW_TASKS && selected < n_rows ? selected : 0,
-                          self->t0);
-  return TRUE;
-}
-
-/* Scrolls the lanes and moves the time shown, as little as it takes, so the
- * cursor is in view. */
-static void
-jg_canvas_reveal_cursor (JgCanvas *self)
-{
-  double y, h;
-  double height = gtk_widget_get_height (GTK_WIDGET (self));
-  double top = height - jg_swimlane_painter_get_lanes_viewport (self->painter);
-
-  if (self->cursor_row < 0)
-    return;
-
-  if (jg_swimlane_painter_get_row (self->painter, JG_SWIMLANE_REGION_LANE, self->cursor_row, &y, &h)
-      && height > 0)
-    {
-      if (y < top)
-        jg_canvas_scroll_lanes (self, y - top - 4);
-      else if (y + h > height)
-        jg_canvas_scroll_lanes (self, y + h - height + 4);
-    }
-
-  if (self->cursor_has_span
-      && (self->cursor_item.end <= self->t0 || self->cursor_item.start >= self->t1))
-    {
-      guint64 span = self->t1 - self->t0;
-      guint64 lead = span / 4;
-      guint64 t0 = self->cursor_item.start > lead ? self->cursor_item.start - lead : 0;
-
-      jg_canvas_set_window (self, t0, t0 + span);
-    }
-}
-
-static void
-jg_canvas_cursor_moved (JgCanvas *self)
-{
-  jg_canvas_reveal_cursor (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  /* Said at once: the person pressed a key and waits to hear where they are. */
-  jg_canvas_update_accessible (self);
-}
-
-static void
-jg_canvas_move_lane (JgCanvas *self,
-                     int       delta)
-{
-  guint n_rows;
-  int row;
-  guint64 ts;
-
-  if (!jg_canvas_ensure_cursor (self))
-    return;
-  n_rows = jg_canvas_n_rows (self);
-  row = CLAMP (self->cursor_row + delta, 0, (int) n_rows - 1);
-  if (row == self->cursor_row && self->cursor_has_span)
-    {
-      gtk_widget_error_bell (GTK_WIDGET (self));
-      return;
-    }
-
-  /* The same moment in the next lane: the cursor's, kept within view. */
-  ts = CLAMP (self->cursor_ts, self->t0, self->t1 > self->t0 ? self->t1 - 1 : self->t0);
-  if (self->cursor_has_span && self->cursor_item.start < self->t0 && self->cursor_item.end > self->t0)
-    ts = self->t0;
-  jg_canvas_place_cursor (self, row, ts);
-  jg_canvas_cursor_moved (self);
-}
-
-static void
-jg_canvas_move_span (JgCanvas *self,
-                     int       direction)
-{
-  JgLodItem item;
-
-  if (!jg_canvas_ensure_cursor (self))
-    return;
-
-  if (!jg_canvas_find_span (self, self->cursor_row,
-                            self->cursor_has_span ? self->cursor_item.start : self->cursor_ts,
-                            direction, &item))
-    {
-      gtk_widget_error_bell (GTK_WIDGET (self));
-      return;
-    }
-
-  self->cursor_has_span = TRUE;
-  self->cursor_item = item;
-  self->cursor_ts = item.start;
-  jg_canvas_cursor_moved (self);
-}
-
-/* The cursor's span as it is now: an open span has grown since it was found. */
-static gboolean
-jg_canvas_cursor_span (JgCanvas  *self,
-                       JgLodItem *item)
-{
-  if (self->cursor_row < 0 || !self->cursor_has_span)
-    return FALSE;
-
-  if (!jg_canvas_find_span (self, self->cursor_row, self->cursor_item.start, 0, item)
-      || item->task != self->cursor_item.task)
-    *item = self->cursor_item;
-  return TRUE;
-}
-
-/* What the tooltip says of a span, for the cursor's. */
-static void
-jg_canvas_item_hit (JgCanvas        *self,
-                    const JgLodItem *item,
-                    JgSwimlaneHit   *hit)
-{
-  guint n = 0;
-  const JgSpan *spans = jg_spans_get_task_spans (self->spans, item->task, &n);
-
-  memset (hit, 0, sizeof *hit);
-  hit->region = JG_SWIMLANE_REGION_LANE;
-  hit->lane_kind = jg_canvas_lane_kind (self);
-  hit->lane = (guint) MAX (self->cursor_row, 0);
-  hit->ts = item->start;
-  hit->has_span = TRUE;
-  hit->task = item->task;
-  hit->span = item->index;
-  hit->state = item->state;
-  hit->open = item->open;
-  hit->start = item->start;
-  hit->duration = item->end - item->start;
-  hit->cpu = -1;
-  hit->worker = JG_LANE_NONE;
-  if (item->index < n)
-    {
-      hit->reason = spans[item->index].reason;
-      hit->cpu = spans[item->index].cpu;
-      hit->worker = spans[item->index].worker;
-    }
-}
-
-/* The keyboard cursor's ring: the accent, with a rim of the background
- * inside it so it shows on any span colour. */
-static void
-jg_canvas_draw_cursor (JgCanvas *self,
-                       cairo_t  *cr,
-                       double    width,
-                       double    height)
-{
-  GtkWidget *widget = GTK_WIDGET (self);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  JgRgba accent, rim;
-  double plot_x0, plot_x1, x0, x1, y, h, top;
-  JgLodItem item;
-
-  if (self->cursor_row < 0 || self->trace == NULL || !gtk_widget_is_focus (widget)
-      || (GTK_IS_WINDOW (root) && !gtk_window_get_focus_visible (GTK_WINDOW (root))))
-    return;
-  if (!jg_swimlane_painter_get_row (self->painter, JG_SWIMLANE_REGION_LANE, self->cursor_row, &y, &h))
-    return;
-
-  jg_canvas_get_focus_colors (self, &accent, &rim);
-  top = height - jg_swimlane_painter_get_lanes_viewport (self->painter);
-  jg_swimlane_painter_get_plot_bounds (self->painter, &plot_x0, &plot_x1);
-  if (jg_canvas_cursor_span (self, &item))
-    {
-      x0 = MAX (plot_x0, jg_swimlane_painter_x_for_time (self->painter, item.start));
-      x1 = MIN (plot_x1, jg_swimlane_painter_x_for_time (self->painter, item.end));
-      /* A span too thin to see still gets a ring one can find. */
-      if (x1 - x0 < 6)
-        {
-          double mid = (x0 + x1) / 2;
-
-          x0 = MAX (plot_x0, mid - 3);
-          x1 = MIN (plot_x1, mid + 3);
-        }
-    }
-  else
-    {
-      x0 = plot_x0;
-      x1 = plot_x1;
-    }
-  if (x1 <= x0)
-    return;
-  x0 = round (x0);
-  x1 = round (x1);
-  y = round (y);
-
-  cairo_save (cr);
-  cairo_rectangle (cr, 0, top, width, height - top);
-  cairo_clip (cr);
-
-  /* A mark at the lane's name, so the lane is found even when the span is
-   * far off to a side. */
-  jg_rgba_set_source (cr, &accent);
-  cairo_rectangle (cr, 0, y, 4, h);
-  cairo_fill (cr);
-
-  cairo_set_line_width (cr, 3);
-  cairo_rectangle (cr, x0 - 1.5, y - 1.5, x1 - x0 + 3, h + 3);
-  cairo_stroke (cr);
-  jg_rgba_set_source (cr, &rim);
-  cairo_set_line_width (cr, 1);
-  cairo_rectangle (cr, x0 + 0.5, y + 0.5, x1 - x0 - 1, h - 1);
-  cairo_stroke (cr);
-  cairo_restore (cr);
-}
-
 /* Input */
 
 static void
@@ -1106,9 +710,9 @@ on_click_released (JgCanvas        *self,
 
   /* The keyboard carries on from where the pointer clicked. */
   if (hit.region == JG_SWIMLANE_REGION_LANE && !hit.on_label)
-    jg_canvas_place_cursor (self, hit.lane, hit.has_span ? hit.start : hit.ts);
+    _jg_canvas_place_cursor (self, hit.lane, hit.has_span ? hit.start : hit.ts);
   else if (hit.region == JG_SWIMLANE_REGION_LANE)
-    jg_canvas_place_cursor (self, hit.lane, self->t0);
+    _jg_canvas_place_cursor (self, hit.lane, self->t0);
 
   /* A double click on a span zooms to it. */
   if (n_press == 2 && hit.has_span && hit.duration > 0)
@@ -1228,10 +832,10 @@ on_query_tooltip (JgCanvas   *self,
       JgSwimlaneHit hit;
 
       /* Keyboard mode: the span under the keyboard cursor. */
-      if (self->trace == NULL || !jg_canvas_cursor_span (self, &item))
+      if (self->trace == NULL || !_jg_canvas_cursor_span (self, &item))
         return FALSE;
-      jg_canvas_item_hit (self, &item, &hit);
-      markup = describe_span (self, &hit);
+      _jg_canvas_item_hit (self, &item, &hit);
+      markup = _jg_canvas_describe_span (self, &hit);
     }
   else if ((markup = jg_canvas_describe_point (self, x, y)) == NULL)
     {
@@ -1240,19 +844,6 @@ on_query_tooltip (JgCanvas   *self,
 
   gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
-}
-
-/* Tabbing into the timeline puts the keyboard cursor on a lane at once, so
- * the first thing a screen reader says is where one is. */
-static void
-on_focus_enter (JgCanvas *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-
-  if (self->cursor_row < 0 && GTK_IS_WINDOW (root) && gtk_window_get_focus_visible (GTK_WINDOW (root))
-      && jg_canvas_ensure_cursor (self))
-    jg_canvas_update_accessible (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* Actions (keys are bound to them in class_init) */
@@ -1326,46 +917,6 @@ go_action (GtkWidget  *widget,
 
       jg_canvas_set_window (self, extent > span ? extent - span : 0, MAX (extent, span));
     }
-}
-
-static void
-cursor_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  JgCanvas *self = JG_CANVAS (widget);
-
-  if (g_str_equal (action_name, "canvas.previous-lane"))
-    jg_canvas_move_lane (self, -1);
-  else if (g_str_equal (action_name, "canvas.next-lane"))
-    jg_canvas_move_lane (self, 1);
-  else if (g_str_equal (action_name, "canvas.previous-span"))
-    jg_canvas_move_span (self, -1);
-  else
-    jg_canvas_move_span (self, 1);
-}
-
-/* Enter does what a click does: selects the task under the cursor. */
-static void
-select_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  JgCanvas *self = JG_CANVAS (widget);
-  JgLodItem item;
-  guint32 task = JG_LANE_NONE;
-
-  if (!jg_canvas_ensure_cursor (self))
-    return;
-
-  if (jg_canvas_cursor_span (self, &item))
-    task = item.task;
-  else if (self->view == JG_SWIMLANE_VIEW_TASKS)
-    task = (guint32) self->cursor_row;
-
-  jg_canvas_set_selected_task (self, task);
-  gtk_widget_queue_draw (widget);
-  jg_canvas_update_accessible (self);
 }
 
 /* GtkWidget */
@@ -1449,7 +1000,7 @@ jg_canvas_snapshot (GtkWidget   *widget,
   jg_swimlane_painter_draw (self->painter, cr);
   jg_canvas_draw_tails (self, cr, width, height);
   jg_canvas_draw_play_head (self, cr, height);
-  jg_canvas_draw_cursor (self, cr, width, height);
+  _jg_canvas_draw_cursor (self, cr, width, height);
   cairo_destroy (cr);
 }
 
@@ -1635,11 +1186,11 @@ jg_canvas_class_init (JgCanvasClass *klass)
   gtk_widget_class_install_action (widget_class, "canvas.scroll-down", NULL, scroll_action);
   gtk_widget_class_install_action (widget_class, "canvas.go-start", NULL, go_action);
   gtk_widget_class_install_action (widget_class, "canvas.go-end", NULL, go_action);
-  gtk_widget_class_install_action (widget_class, "canvas.previous-lane", NULL, cursor_action);
-  gtk_widget_class_install_action (widget_class, "canvas.next-lane", NULL, cursor_action);
-  gtk_widget_class_install_action (widget_class, "canvas.previous-span", NULL, cursor_action);
-  gtk_widget_class_install_action (widget_class, "canvas.next-span", NULL, cursor_action);
-  gtk_widget_class_install_action (widget_class, "canvas.select", NULL, select_action);
+  gtk_widget_class_install_action (widget_class, "canvas.previous-lane", NULL, _jg_canvas_cursor_action);
+  gtk_widget_class_install_action (widget_class, "canvas.next-lane", NULL, _jg_canvas_cursor_action);
+  gtk_widget_class_install_action (widget_class, "canvas.previous-span", NULL, _jg_canvas_cursor_action);
+  gtk_widget_class_install_action (widget_class, "canvas.next-span", NULL, _jg_canvas_cursor_action);
+  gtk_widget_class_install_action (widget_class, "canvas.select", NULL, _jg_canvas_select_action);
   gtk_widget_class_install_property_action (widget_class, "canvas.follow", "follow");
 
   /* Plain keys only while the canvas has the focus, so they never reach a
@@ -1737,18 +1288,18 @@ jg_canvas_init (JgCanvas *self)
   gtk_widget_add_controller (widget, scroll);
 
   focus = gtk_event_controller_focus_new ();
-  g_signal_connect_swapped (focus, "enter", G_CALLBACK (on_focus_enter), self);
+  g_signal_connect_swapped (focus, "enter", G_CALLBACK (_jg_canvas_focus_enter), self);
   g_signal_connect_swapped (focus, "leave", G_CALLBACK (gtk_widget_queue_draw), self);
   gtk_widget_add_controller (widget, focus);
 
-  jg_canvas_set_accessible_label (self, NULL);
+  _jg_canvas_set_accessible_label (self, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   /* Translators: what a screen reader calls the canvas's kind */
                                   GTK_ACCESSIBLE_PROPERTY_ROLE_DESCRIPTION, _("timeline"),
                                   GTK_ACCESSIBLE_PROPERTY_KEY_SHORTCUTS,
                                   "Up Down Left Right Enter Shift+Left Shift+Right plus minus 0 Home End F",
                                   -1);
-  jg_canvas_update_accessible (self);
+  _jg_canvas_update_accessible (self);
 }
 
 GtkWidget *
@@ -1813,8 +1364,8 @@ jg_canvas_set_trace (JgCanvas *self,
 
   self->cursor_row = -1;
   self->cursor_has_span = FALSE;
-  jg_canvas_set_accessible_label (self, trace != NULL ? jg_trace_get_title (trace) : NULL);
-  jg_canvas_queue_accessible (self);
+  _jg_canvas_set_accessible_label (self, trace != NULL ? jg_trace_get_title (trace) : NULL);
+  _jg_canvas_queue_accessible (self);
 
   gtk_widget_queue_draw (GTK_WIDGET (self));
 
@@ -1874,7 +1425,7 @@ jg_canvas_update (JgCanvas *self)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE]);
     }
   if (changed || finished)
-    jg_canvas_queue_accessible (self);
+    _jg_canvas_queue_accessible (self);
 
   if (self->follow)
     jg_canvas_follow_newest (self);
@@ -1909,7 +1460,7 @@ jg_canvas_set_view (JgCanvas       *self,
   self->cursor_row = -1;
   self->cursor_has_span = FALSE;
   jg_canvas_set_scroll (self, 0);
-  jg_canvas_queue_accessible (self);
+  _jg_canvas_queue_accessible (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIEW]);
 }
@@ -1989,7 +1540,7 @@ jg_canvas_set_selected_task (JgCanvas *self,
 
   jg_swimlane_painter_set_selected_task (self->painter, task);
   gtk_widget_queue_draw (GTK_WIDGET (self));
-  jg_canvas_queue_accessible (self);
+  _jg_canvas_queue_accessible (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_TASK]);
 }
 
@@ -2109,9 +1660,9 @@ jg_canvas_scroll_lanes (JgCanvas *self,
   jg_canvas_set_scroll (self, jg_swimlane_painter_get_scroll (self->painter) + dy);
 }
 
-static char *
-describe_span (JgCanvas            *self,
-               const JgSwimlaneHit *hit)
+char *
+_jg_canvas_describe_span (JgCanvas            *self,
+                          const JgSwimlaneHit *hit)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   const char *task_name = jg_trace_get_task_name (self->trace, hit->task);
@@ -2192,7 +1743,7 @@ jg_canvas_describe_point (JgCanvas *self,
     case JG_SWIMLANE_REGION_LANE:
     case JG_SWIMLANE_REGION_GIL:
       if (hit.has_span && hit.task != JG_LANE_NONE && hit.task < jg_trace_get_n_tasks (self->trace))
-        return describe_span (self, &hit);
+        return _jg_canvas_describe_span (self, &hit);
       if (hit.on_label && hit.region == JG_SWIMLANE_REGION_LANE && self->view == JG_SWIMLANE_VIEW_TASKS
           && hit.lane < jg_trace_get_n_tasks (self->trace))
         {
@@ -2233,26 +1784,6 @@ jg_canvas_get_painter (JgCanvas *self)
   return self->painter;
 }
 
-void
-jg_canvas_get_focus_colors (JgCanvas *self,
-                            JgRgba   *ring,
-                            JgRgba   *rim)
-{
-  static const JgRgba black = { 0, 0, 0, 1 }, white = { 1, 1, 1, 1 };
-  static const JgRgba blue = { 0x1A / 255.0, 0x5F / 255.0, 0xB4 / 255.0, 1 };
-  static const JgRgba light_blue = { 0x99 / 255.0, 0xC1 / 255.0, 0xF1 / 255.0, 1 };
-  static const JgRgba dark_bg = { 0x1E / 255.0, 0x1E / 255.0, 0x1E / 255.0, 1 };
-  gboolean dark;
-
-  g_return_if_fail (JG_IS_CANVAS (self));
-
-  dark = jg_swimlane_painter_get_theme (self->painter) == JG_SWIMLANE_THEME_DARK;
-  if (ring != NULL)
-    *ring = self->high_contrast ? (dark ? white : black) : (dark ? light_blue : blue);
-  if (rim != NULL)
-    *rim = dark ? (self->high_contrast ? black : dark_bg) : white;
-}
-
 gboolean
 jg_canvas_get_high_contrast (JgCanvas *self)
 {
@@ -2267,406 +1798,4 @@ jg_canvas_get_text_scale (JgCanvas *self)
   g_return_val_if_fail (JG_IS_CANVAS (self), 1);
 
   return self->text_scale;
-}
-
-gboolean
-jg_canvas_get_cursor (JgCanvas *self,
-                      guint    *lane,
-                      guint32  *task,
-                      guint64  *start,
-                      guint64  *end)
-{
-  JgLodItem item;
-  gboolean has_span;
-
-  g_return_val_if_fail (JG_IS_CANVAS (self), FALSE);
-
-  if (self->cursor_row < 0)
-    return FALSE;
-
-  has_span = jg_canvas_cursor_span (self, &item);
-  if (lane != NULL)
-    *lane = (guint) self->cursor_row;
-  if (task != NULL)
-    *task = has_span ? item.task : JG_LANE_NONE;
-  if (start != NULL)
-    *start = has_span ? item.start : self->cursor_ts;
-  if (end != NULL)
-    *end = has_span ? item.end : self->cursor_ts;
-  return TRUE;
-}
-
-/* Accessibility */
-
-static void
-jg_canvas_set_accessible_label (JgCanvas   *self,
-                                const char *title)
-{
-  g_autofree char *label = NULL;
-
-  if (title != NULL && *title != '\0')
-    /* Translators: the canvas's name for a screen reader; %s is the run's title */
-    label = g_strdup_printf (_("Swimlane timeline of “%s”"), title);
-  else
-    label = g_strdup (_("Swimlane timeline"));
-
-  if (g_strcmp0 (label, self->a11y_label) == 0)
-    return;
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
-                                  -1);
-  g_free (self->a11y_label);
-  self->a11y_label = g_steal_pointer (&label);
-}
-
-/* @markup with its markup taken out and its lines joined into sentences. */
-static char *
-plain_text (const char *markup)
-{
-  g_autofree char *text = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
-
-  if (!pango_parse_markup (markup, -1, 0, NULL, &text, NULL, NULL))
-    text = g_strdup (markup);
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '\n')
-        g_string_append (out, ". ");
-      else
-        g_string_append_c (out, *p);
-    }
-  /* A separator a screen reader would spell out as "middle dot". */
-  g_string_replace (out, " · ", ", ", 0);
-  return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/* The lanes in view: those the viewport shows (all of them before the
- * canvas has a size), at most A11Y_MAX_LANES. */
-static void
-visible_rows (JgCanvas *self,
-              guint    *first,
-              guint    *last)
-{
-  guint n_rows = jg_canvas_n_rows (self);
-  double height = gtk_widget_get_height (GTK_WIDGET (self));
-  double top = height - jg_swimlane_painter_get_lanes_viewport (self->painter);
-
-  *first = 0;
-  *last = n_rows;
-  if (height > 0)
-    {
-      double y, h;
-
-      while (*first < n_rows
-             && jg_swimlane_painter_get_row (self->painter, JG_SWIMLANE_REGION_LANE, *first, &y, &h)
-             && y + h <= top)
-        (*first)++;
-      *last = *first;
-      while (*last < n_rows
-             && jg_swimlane_painter_get_row (self->painter, JG_SWIMLANE_REGION_LANE, *last, &y, &h)
-             && y < height)
-        (*last)++;
-    }
-  *last = MIN (*last, *first + A11Y_MAX_LANES);
-}
-
-/* "Running 48%, Waiting for GIL 52%": the states of one lane in [a, b),
- * summed over A11Y_COLUMNS columns so that the summary's rounding of time
- * (a column at most) stays well under a percent. */
-#define A11Y_COLUMNS 512
-
-static void
-append_lane_shares (JgCanvas      *self,
-                    GString       *text,
-                    JgLodColumn   *columns,
-                    JgLodLaneKind  kind,
-                    guint          lane,
-                    guint64        a,
-                    guint64        b)
-{
-  JgLodColumn column;
-  gboolean any = FALSE;
-  guint64 grain;
-  guint64 total = b - a;
-
-  memset (&column, 0, sizeof column);
-  grain = jg_lod_query (self->lod, kind, lane, a, b, A11Y_COLUMNS, columns);
-  for (guint c = 0; c < A11Y_COLUMNS; c++)
-    for (guint k = 0; k < JG_LOD_N_CLASSES; k++)
-      column.ns[k] += columns[c].ns[k];
-  /* Column edges snapped to the grain: the time they really cover. */
-  if (grain > 1 && grain <= total / A11Y_COLUMNS)
-    {
-      guint64 snapped_a = jg_lod_snap_edge (a, grain, a, b, A11Y_COLUMNS);
-      guint64 snapped_b = jg_lod_snap_edge (b, grain, a, b, A11Y_COLUMNS);
-
-      if (snapped_b > snapped_a)
-        total = snapped_b - snapped_a;
-    }
-  b = a + total;
-
-  if (kind == JG_LOD_LANE_CORE || kind == JG_LOD_LANE_GIL)
-    {
-      guint64 busy = 0;
-
-      /* Colours stand for tasks here: what counts is how busy it was. */
-      for (guint k = 0; k < JG_LOD_N_TASK_CLASSES; k++)
-        busy += column.ns[k];
-      if (busy > 0)
-        {
-          g_autofree char *share = jg_format_share (MIN (busy, b - a), b - a);
-
-          g_string_append_printf (text,
-                                  kind == JG_LOD_LANE_GIL
-                                  /* Translators: a GIL lane's summary, e.g. "held 95%" */
-                                  ? _("held %s")
-                                  /* Translators: a core lane's summary, e.g. "running 45%" */
-                                  : _("running %s"),
-                                  share);
-          any = TRUE;
-        }
-    }
-  else
-    {
-      for (JgTaskState state = 0; state < JG_STATE_DONE; state++)
-        {
-          g_autofree char *share = NULL;
-
-          if (column.ns[state] == 0)
-            continue;
-          share = jg_format_share (MIN (column.ns[state], b - a), b - a);
-          if (any)
-            g_string_append (text, ", ");
-          /* Translators: a state and its share of the time shown, e.g. "Running 48%" */
-          g_string_append_printf (text, _("%s %s"), jg_palette_state_label (state), share);
-          any = TRUE;
-        }
-    }
-
-  if (!any)
-    /* Translators: a lane with nothing in the time shown */
-    g_string_append (text, _("idle"));
-}
-
-char *
-jg_canvas_describe_lanes (JgCanvas *self)
-{
-  g_autoptr(GString) text = NULL;
-  JgLodLaneKind kind;
-  guint64 a, b;
-  guint first, last, n_rows;
-  g_autofree char *from = NULL;
-  g_autofree char *to = NULL;
-  g_autofree JgLodColumn *columns = NULL;
-
-  g_return_val_if_fail (JG_IS_CANVAS (self), NULL);
-
-  if (self->trace == NULL || self->lod == NULL)
-    return g_strdup (_("No trace shown."));
-
-  text = g_string_new (NULL);
-  kind = jg_canvas_lane_kind (self);
-  n_rows = jg_canvas_n_rows (self);
-  a = self->t0;
-  b = MIN (self->t1, jg_canvas_search_limit (self));
-  from = jg_format_duration (self->t0);
-  to = jg_format_duration (self->t1);
-  visible_rows (self, &first, &last);
-
-  /* Translators: the time shown on the canvas, and which lanes of how many */
-  g_string_append_printf (text, _("From %s to %s, lanes %u to %u of %u."),
-                          from, to, MIN (first + 1, last), last, n_rows);
-
-  if (b <= a)
-    return g_string_free (g_steal_pointer (&text), FALSE);
-
-  columns = g_new (JgLodColumn, A11Y_COLUMNS);
-
-  for (guint g = 0; g < jg_lod_get_n_lanes (self->lod, JG_LOD_LANE_GIL); g++)
-    {
-      g_string_append_c (text, '\n');
-      if (jg_lod_get_n_lanes (self->lod, JG_LOD_LANE_GIL) == 1)
-        g_string_append (text, _("GIL"));
-      else
-        g_string_append_printf (text, _("GIL %u"), jg_lod_get_gil_interp (self->lod, g));
-      g_string_append (text, ": ");
-      append_lane_shares (self, text, columns, JG_LOD_LANE_GIL, g, a, b);
-    }
-
-  for (guint row = first; row < last; row++)
-    {
-      g_autofree char *name = jg_swimlane_painter_get_row_name (self->painter, row);
-
-      g_string_append_printf (text, "\n%s: ", name != NULL ? name : "");
-      append_lane_shares (self, text, columns, kind, row, a, b);
-    }
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-char *
-jg_canvas_describe_cursor (JgCanvas *self)
-{
-  g_autofree char *name = NULL;
-  JgLodItem item;
-
-  g_return_val_if_fail (JG_IS_CANVAS (self), NULL);
-
-  if (self->trace == NULL || self->cursor_row < 0)
-    return NULL;
-
-  name = jg_swimlane_painter_get_row_name (self->painter, self->cursor_row);
-  if (name == NULL)
-    return NULL;
-
-  if (jg_canvas_cursor_span (self, &item))
-    {
-      JgSwimlaneHit hit;
-      g_autofree char *markup = NULL;
-      g_autofree char *span = NULL;
-
-      jg_canvas_item_hit (self, &item, &hit);
-      markup = describe_span (self, &hit);
-      span = plain_text (markup);
-      /* Translators: the keyboard cursor: a lane, its number, how many, and the span on it */
-      return g_strdup_printf (_("%s, lane %d of %u: %s"), name, self->cursor_row + 1,
-                              jg_canvas_n_rows (self), span);
-    }
-
-  /* Translators: the keyboard cursor on a lane with no span */
-  return g_strdup_printf (_("%s, lane %d of %u: nothing here"), name, self->cursor_row + 1,
-                          jg_canvas_n_rows (self));
-}
-
-char *
-jg_canvas_describe_selection (JgCanvas *self)
-{
-  guint32 task;
-  const char *name;
-  const char *state;
-  guint64 began = 0, ended = 0;
-  JgEndStatus status = JG_END_OK;
-  g_autofree char *start = NULL;
-  g_autofree char *duration = NULL;
-
-  g_return_val_if_fail (JG_IS_CANVAS (self), NULL);
-
-  task = jg_canvas_get_selected_task (self);
-  if (self->trace == NULL || self->spans == NULL || task == JG_LANE_NONE)
-    return NULL;
-
-  name = jg_trace_get_task_name (self->trace, task);
-  if (!jg_spans_get_task_began (self->spans, task, &began))
-    {
-      /* Translators: the selected task, which has not begun yet */
-      return g_strdup_printf (_("Selected: %s, not begun"), name);
-    }
-
-  if (jg_spans_get_task_ended (self->spans, task, &ended, &status))
-    {
-      state = jg_end_status_display_name (status);
-    }
-  else
-    {
-      guint n;
-      const JgSpan *spans = jg_spans_get_task_spans (self->spans, task, &n);
-
-      ended = MAX (jg_spans_get_horizon (self->spans), began);
-      state = n > 0 ? jg_palette_state_label (spans[n - 1].state) : jg_palette_state_label (JG_STATE_READY);
-    }
-
-  start = jg_format_duration (began);
-  duration = jg_format_duration (ended - began);
-  /* Translators: the selected task: its name, its state (or how it ended),
-   * when it began and how long it lasted */
-  return g_strdup_printf (_("Selected: %s, %s, from %s, for %s"), name, state, start, duration);
-}
-
-char *
-jg_canvas_get_accessible_text (JgCanvas *self)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *cursor = NULL;
-  g_autofree char *selection = NULL;
-  g_autofree char *lanes = NULL;
-
-  g_return_val_if_fail (JG_IS_CANVAS (self), NULL);
-
-  /* What changed last comes first: screen readers read from the start. */
-  if ((cursor = jg_canvas_describe_cursor (self)) != NULL)
-    g_string_append_printf (text, "%s\n", cursor);
-  if ((selection = jg_canvas_describe_selection (self)) != NULL)
-    g_string_append_printf (text, "%s\n", selection);
-  lanes = jg_canvas_describe_lanes (self);
-  g_string_append (text, lanes);
-
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-const char *
-jg_canvas_get_accessible_label (JgCanvas *self)
-{
-  g_return_val_if_fail (JG_IS_CANVAS (self), NULL);
-
-  return self->a11y_label;
-}
-
-const char *
-jg_canvas_get_accessible_description (JgCanvas *self)
-{
-  g_return_val_if_fail (JG_IS_CANVAS (self), NULL);
-
-  return self->a11y_description;
-}
-
-static void
-jg_canvas_update_accessible (JgCanvas *self)
-{
-  g_autofree char *text = NULL;
-  gboolean busy = self->trace != NULL && self->live;
-
-  g_clear_handle_id (&self->a11y_source, g_source_remove);
-
-  /* A live run is busy: its lanes change while one listens. */
-  if (busy != self->a11y_busy)
-    {
-      gtk_accessible_update_state (GTK_ACCESSIBLE (self),
-                                   GTK_ACCESSIBLE_STATE_BUSY, busy,
-                                   -1);
-      self->a11y_busy = busy;
-    }
-
-  text = jg_canvas_get_accessible_text (self);
-  if (g_strcmp0 (text, self->a11y_description) == 0)
-    return;
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text,
-                                  -1);
-  g_free (self->a11y_description);
-  self->a11y_description = g_steal_pointer (&text);
-}
-
-static gboolean
-accessible_timeout_cb (gpointer user_data)
-{
-  JgCanvas *self = user_data;
-
-  self->a11y_source = 0;
-  jg_canvas_update_accessible (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* The description follows what is drawn, but not at the frame rate: a change
- * is told once things settle, and a live run's at most every A11Y_LIVE_MS. */
-static void
-jg_canvas_queue_accessible (JgCanvas *self)
-{
-  if (self->a11y_source != 0)
-    return;
-
-  self->a11y_source = g_timeout_add (self->live ? A11Y_LIVE_MS : A11Y_IDLE_MS, accessible_timeout_cb, self);
-  g_source_set_name_by_id (self->a11y_source, "[juggler] canvas accessible description");
 }

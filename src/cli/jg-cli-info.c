@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "jg-cli.h"
@@ -94,22 +95,22 @@ print_text (GFile     *file,
   if (jg_trace_get_title (trace) != NULL)
     printf ("  %-18s %s (%s)\n", _("Scenario"), jg_trace_get_title (trace), jg_trace_get_scenario_id (trace));
   if (run->model != NULL)
-    printf ("  %-18s %s, %u workers, %s, switch interval %.2f ms\n", _("Run"),
-            run->model, run->workers, run->interpreter ? run->interpreter : "?", run->switch_interval_ms);
+    jg_cli_print_row (_("Run"), _("%s, %u workers, %s, switch interval %.2f ms"),
+                      run->model, run->workers, run->interpreter ? run->interpreter : "?", run->switch_interval_ms);
   if (machine->n_cores > 0)
-    printf ("  %-18s %u cores, %s, %s\n", _("Machine"), machine->n_cores,
-            machine->cpu_model ? machine->cpu_model : "?", machine->kernel ? machine->kernel : "?");
-  printf ("  %-18s %" G_GUINT64_FORMAT " events, %u tasks, %u workers\n", _("Recorded"),
-          jg_trace_get_n_events (trace), jg_trace_get_n_tasks (trace), jg_trace_get_n_workers (trace));
+    jg_cli_print_row (_("Machine"), _("%u cores, %s, %s"), machine->n_cores,
+                      machine->cpu_model ? machine->cpu_model : "?", machine->kernel ? machine->kernel : "?");
+  jg_cli_print_row (_("Recorded"), _("%" PRIu64 " events, %u tasks, %u workers"),
+                    jg_trace_get_n_events (trace), jg_trace_get_n_tasks (trace), jg_trace_get_n_workers (trace));
   printf ("  %-18s %.3f s\n", _("Wall time"), metrics->wall_ns / 1e9);
   printf ("  %-18s %.3f s\n", _("CPU time"), metrics->cpu_ns / 1e9);
-  printf ("  %-18s %.2f (peak %u)\n", _("Concurrency"), metrics->concurrency, metrics->max_concurrency);
-  printf ("  %-18s %.2f (peak %u)\n", _("Parallelism"), metrics->parallelism, metrics->max_parallelism);
-  printf ("  %-18s %.0f%% of %u cores, %u used\n", _("Core utilisation"),
-          metrics->core_utilisation * 100, metrics->n_cores, metrics->cores_used);
-  printf ("  %-18s %u hand-offs, %u drop requests, %.3f s waiting\n", _("GIL"),
-          metrics->gil_handoffs, metrics->gil_drop_requests, metrics->gil_wait_ns / 1e9);
-  printf ("  %-18s %u ended, %u failed\n", _("Tasks"), metrics->tasks_ended, metrics->tasks_failed);
+  jg_cli_print_row (_("Concurrency"), _("%.2f (peak %u)"), metrics->concurrency, metrics->max_concurrency);
+  jg_cli_print_row (_("Parallelism"), _("%.2f (peak %u)"), metrics->parallelism, metrics->max_parallelism);
+  jg_cli_print_row (_("Core utilisation"), _("%.0f%% of %u cores, %u used"),
+                    metrics->core_utilisation * 100, metrics->n_cores, metrics->cores_used);
+  jg_cli_print_row (_("GIL"), _("%u hand-offs, %u drop requests, %.3f s waiting"),
+                    metrics->gil_handoffs, metrics->gil_drop_requests, metrics->gil_wait_ns / 1e9);
+  jg_cli_print_row (_("Tasks"), _("%u ended, %u failed"), metrics->tasks_ended, metrics->tasks_failed);
 
   for (GList *l = members; l != NULL; l = l->next)
     {

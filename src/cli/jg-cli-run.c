@@ -7,6 +7,7 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -185,15 +186,15 @@ print_processes (JsonObject *processes)
                               json_object_get_int_member (worker, "pid"));
       startup += json_object_get_double_member_with_default (worker, "startup_s", 0);
     }
-  printf ("  %-18s %s, %u workers (pids %s), start-up %.1f ms each on average\n", _("Processes"),
-          json_object_get_string_member (processes, "start_method"), n, pids->str, n > 0 ? startup / n * 1e3 : 0);
+  jg_cli_print_row (_("Processes"), _("%s, %u workers (pids %s), start-up %.1f ms each on average"),
+                    json_object_get_string_member (processes, "start_method"), n, pids->str, n > 0 ? startup / n * 1e3 : 0);
   if (json_object_has_member (processes, "server"))
-    printf ("  %-18s pid %" G_GINT64_FORMAT ", start-up %.1f ms\n", _("Fork server"),
-            json_object_get_int_member (json_object_get_object_member (processes, "server"), "pid"),
-            json_object_get_double_member_with_default (json_object_get_object_member (processes, "server"),
-                                                        "startup_s", 0) * 1e3);
-  printf ("  %-18s %.1f MiB pickled through pipes\n", _("Transfers"),
-          json_object_get_int_member (processes, "transfer_bytes") / (1024.0 * 1024.0));
+    jg_cli_print_row (_("Fork server"), _("pid %" PRId64 ", start-up %.1f ms"),
+                      json_object_get_int_member (json_object_get_object_member (processes, "server"), "pid"),
+                      json_object_get_double_member_with_default (json_object_get_object_member (processes, "server"),
+                                                                  "startup_s", 0) * 1e3);
+  jg_cli_print_row (_("Transfers"), _("%.1f MiB pickled through pipes"),
+                    json_object_get_int_member (processes, "transfer_bytes") / (1024.0 * 1024.0));
 }
 
 static void
@@ -203,26 +204,27 @@ print_asyncio (JsonObject *results)
   JsonObject *counts = json_object_get_object_member (results, "asyncio");
   gint64 jobs, process_jobs;
 
-  printf ("  %-18s mean %.2f ms, max %.2f ms (%" G_GINT64_FORMAT " timers)\n", _("Loop lag"),
-          json_object_get_double_member_with_default (lag, "mean", 0),
-          json_object_get_double_member_with_default (lag, "max", 0),
-          json_object_get_int_member_with_default (lag, "samples", 0));
+  jg_cli_print_row (_("Loop lag"), _("mean %.2f ms, max %.2f ms (%" PRId64 " timers)"),
+                    json_object_get_double_member_with_default (lag, "mean", 0),
+                    json_object_get_double_member_with_default (lag, "max", 0),
+                    json_object_get_int_member_with_default (lag, "samples", 0));
   if (counts == NULL)
     return;
-  printf ("  %-18s %" G_GINT64_FORMAT " coroutines, %" G_GINT64_FORMAT " timeouts, %" G_GINT64_FORMAT
-          " cancelled, %" G_GINT64_FORMAT " raised\n", _("Event loop"),
-          json_object_get_int_member_with_default (counts, "coroutines", 0),
-          json_object_get_int_member_with_default (counts, "timeouts", 0),
-          json_object_get_int_member_with_default (counts, "cancelled", 0),
-          json_object_get_int_member_with_default (counts, "errors", 0));
+  jg_cli_print_row (_("Event loop"),
+                    _("%" PRId64 " coroutines, %" PRId64 " timeouts, %" PRId64 " cancelled, %"
+                      PRId64 " raised"),
+                    json_object_get_int_member_with_default (counts, "coroutines", 0),
+                    json_object_get_int_member_with_default (counts, "timeouts", 0),
+                    json_object_get_int_member_with_default (counts, "cancelled", 0),
+                    json_object_get_int_member_with_default (counts, "errors", 0));
   jobs = json_object_get_int_member_with_default (counts, "executor_jobs", 0);
   process_jobs = json_object_get_int_member_with_default (counts, "process_jobs", 0);
   /* Jobs in worker processes: their pids are under Processes. */
   if (jobs > process_jobs)
-    printf ("  %-18s %" G_GINT64_FORMAT " jobs on %" G_GINT64_FORMAT " threads\n", _("Executor"),
-            jobs - process_jobs, json_object_get_int_member_with_default (counts, "executor_threads", 0));
+    jg_cli_print_row (_("Executor"), _("%" PRId64 " jobs on %" PRId64 " threads"),
+                      jobs - process_jobs, json_object_get_int_member_with_default (counts, "executor_threads", 0));
   if (process_jobs > 0)
-    printf ("  %-18s %" G_GINT64_FORMAT " jobs in worker processes\n", _("Process pool"), process_jobs);
+    jg_cli_print_row (_("Process pool"), _("%" PRId64 " jobs in worker processes"), process_jobs);
 }
 
 static void
@@ -237,8 +239,8 @@ print_text (JgRun      *run,
   g_autoptr (JsonArray) marks = jg_run_dup_marks (run);
 
   printf ("%s (%s)\n", jg_trace_get_title (trace), jg_trace_get_scenario_id (trace));
-  printf ("  %-18s %s, %u workers, %s, switch interval %.2f ms\n", _("Run"),
-          info->model, info->workers, info->interpreter, info->switch_interval_ms);
+  jg_cli_print_row (_("Run"), _("%s, %u workers, %s, switch interval %.2f ms"),
+                    info->model, info->workers, info->interpreter, info->switch_interval_ms);
   if (metrics->time_scale > 1.0)
     {
       printf ("  %-18s ", _("Slow motion"));
@@ -261,13 +263,13 @@ print_text (JgRun      *run,
       printf ("  %-18s %.3f s\n", _("Wall time"), metrics->wall_ns / 1e9);
     }
   printf ("  %-18s %.3f s\n", _("CPU time"), metrics->cpu_ns / 1e9);
-  printf ("  %-18s %.2f (peak %u)\n", _("Concurrency"), metrics->concurrency, metrics->max_concurrency);
-  printf ("  %-18s %.2f (peak %u)\n", _("Parallelism"), metrics->parallelism, metrics->max_parallelism);
-  printf ("  %-18s %u of %u\n", _("Cores used"), metrics->cores_used, metrics->n_cores);
-  printf ("  %-18s %u hand-offs, %u drop requests, %.3f s waiting\n", _("GIL"),
-          metrics->gil_handoffs, metrics->gil_drop_requests, metrics->gil_wait_ns / 1e9);
+  jg_cli_print_row (_("Concurrency"), _("%.2f (peak %u)"), metrics->concurrency, metrics->max_concurrency);
+  jg_cli_print_row (_("Parallelism"), _("%.2f (peak %u)"), metrics->parallelism, metrics->max_parallelism);
+  jg_cli_print_row (_("Cores used"), _("%u of %u"), metrics->cores_used, metrics->n_cores);
+  jg_cli_print_row (_("GIL"), _("%u hand-offs, %u drop requests, %.3f s waiting"),
+                    metrics->gil_handoffs, metrics->gil_drop_requests, metrics->gil_wait_ns / 1e9);
   printf ("  %-18s %" G_GUINT64_FORMAT "\n", _("Events"), metrics->events);
-  printf ("  %-18s %u ended, %u failed\n", _("Tasks"), metrics->tasks_ended, metrics->tasks_failed);
+  jg_cli_print_row (_("Tasks"), _("%u ended, %u failed"), metrics->tasks_ended, metrics->tasks_failed);
 
   for (GList *l = members; l != NULL; l = l->next)
     {
@@ -301,8 +303,8 @@ print_text (JgRun      *run,
           g_autofree char *tasks = join_strings (json_object_get_array_member (mark, "tasks"));
           g_autofree char *locks = join_strings (json_object_get_array_member (mark, "locks"));
 
-          printf ("  %-18s %s waiting on %s, found %.0f ms after\n", _("Deadlock"), tasks, locks,
-                  json_object_get_double_member_with_default (mark, "detected_after_s", 0) * 1e3);
+          jg_cli_print_row (_("Deadlock"), _("%s waiting on %s, found %.0f ms after"), tasks, locks,
+                            json_object_get_double_member_with_default (mark, "detected_after_s", 0) * 1e3);
         }
       else if (g_str_equal (kind, "error"))
         {
@@ -312,10 +314,13 @@ print_text (JgRun      *run,
         }
       else if (g_str_equal (kind, "crash"))
         {
-          printf ("  %-18s %s %s during %s\n", _("Crash"),
-                  json_object_get_string_member_with_default (mark, "worker", "?"),
-                  json_object_get_string_member_with_default (mark, "message", ""),
-                  json_object_get_string_member_with_default (mark, "task", "its start-up"));
+          jg_cli_print_row (_("Crash"),
+                            /* TRANSLATORS: "Process 2 killed by SIGKILL during Fetch 3": the
+                             * worker, what happened to it and the task it ran */
+                            _("%s %s during %s"),
+                            json_object_get_string_member_with_default (mark, "worker", "?"),
+                            json_object_get_string_member_with_default (mark, "message", ""),
+                            json_object_get_string_member_with_default (mark, "task", _("its start-up")));
         }
       else if (g_str_equal (kind, "timeout") || g_str_equal (kind, "cancelled") || g_str_equal (kind, "caught"))
         {
@@ -323,14 +328,14 @@ print_text (JgRun      *run,
           double at = json_object_get_double_member_with_default (mark, "time_s", 0);
 
           if (g_str_equal (kind, "timeout"))
-            printf ("  %-18s %s gave up waiting after %.3f s (at %.3f s)\n", _("Timeout"), task,
-                    json_object_get_double_member_with_default (mark, "timeout_s", 0), at);
+            jg_cli_print_row (_("Timeout"), _("%s gave up waiting after %.3f s (at %.3f s)"), task,
+                              json_object_get_double_member_with_default (mark, "timeout_s", 0), at);
           else if (g_str_equal (kind, "cancelled"))
-            printf ("  %-18s %s, by %s (at %.3f s)\n", _("Cancelled"), task,
-                    json_object_get_string_member_with_default (mark, "by", "?"), at);
+            jg_cli_print_row (_("Cancelled"), _("%s, by %s (at %.3f s)"), task,
+                              json_object_get_string_member_with_default (mark, "by", "?"), at);
           else
-            printf ("  %-18s %s caught %s (at %.3f s)\n", _("Caught"), task,
-                    json_object_get_string_member_with_default (mark, "message", ""), at);
+            jg_cli_print_row (_("Caught"), _("%s caught %s (at %.3f s)"), task,
+                              json_object_get_string_member_with_default (mark, "message", ""), at);
         }
       else if (g_str_equal (kind, "note"))
         {
@@ -338,8 +343,8 @@ print_text (JgRun      *run,
         }
       else if (g_str_equal (kind, "lost update"))
         {
-          printf ("  %-18s %" G_GINT64_FORMAT " seen\n", _("Lost updates"),
-                  json_object_get_int_member_with_default (mark, "count", 0));
+          jg_cli_print_row (_("Lost updates"), _("%" PRId64 " seen"),
+                            json_object_get_int_member_with_default (mark, "count", 0));
         }
     }
   if (saved_to != NULL)

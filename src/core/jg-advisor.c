@@ -1451,9 +1451,9 @@ jg_advisor_question_pick (const JgAdvisorQuestion *question,
                               facts->n_tasks),
                  question->id, facts->n_tasks);
   else
-    /* TRANSLATORS: "“workload” has no answer for the releases_gil given": the
-     * question's id and the fact's name, as the decision tree writes them */
     g_set_error (error, JG_ADVISOR_ERROR, JG_ADVISOR_ERROR_FACTS,
+                 /* TRANSLATORS: "“workload” has no answer for the releases_gil given": the
+                  * question's id and the fact's name, as the decision tree writes them */
                  _("“%s” has no answer for the %s given"), question->id, fact_names[question->fact]);
   return -1;
 }

@@ -31,8 +31,8 @@ set_io_error_from_errno (GError     **error,
 {
   g_autofree char *display = g_filename_display_name (path);
 
-  /* TRANSLATORS: the last %s says why, from the system: "No space left on device" */
   g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv),
+               /* TRANSLATORS: the last %s says why, from the system: "No space left on device" */
                step == STEP_CREATE ? _("Cannot create a file in “%s”: %s")
                : step == STEP_WRITE ? _("Cannot write “%s”: %s")
                : _("Cannot replace “%s”: %s"),

@@ -396,8 +396,8 @@ skip_space (Parser *ps)
 static const char *
 describe_char (Parser *ps)
 {
-  /* TRANSLATORS: what the reader found: "expected ':', found a string" */
   if (ps->p >= ps->end)
+    /* TRANSLATORS: what the reader found: "expected ':', found a string" */
     return _("the end of the file");
   switch (*ps->p)
     {

@@ -33,6 +33,7 @@
 typedef struct
 {
   const char       *id;
+  const char       *name;  /* what people read: the id, translated */
   JgModel           model;
   JgInterpreterMode interpreter;
   JgHybridExecutor  executor;
@@ -40,14 +41,15 @@ typedef struct
 } ContenderKind;
 
 static const ContenderKind contender_kinds[] = {
-  { "sequential", JG_MODEL_SEQUENTIAL, JG_INTERPRETER_GIL, JG_HYBRID_THREADS, TRUE },
-  { "threads", JG_MODEL_THREADS, JG_INTERPRETER_GIL, JG_HYBRID_THREADS, TRUE },
-  { "free-threaded", JG_MODEL_THREADS, JG_INTERPRETER_FREE_THREADED, JG_HYBRID_THREADS, TRUE },
-  { "processes", JG_MODEL_PROCESSES, JG_INTERPRETER_GIL, JG_HYBRID_THREADS, TRUE },
-  { "asyncio", JG_MODEL_ASYNCIO, JG_INTERPRETER_GIL, JG_HYBRID_THREADS, TRUE },
-  { "hybrid", JG_MODEL_HYBRID, JG_INTERPRETER_GIL, JG_HYBRID_THREADS, TRUE },
-  { "hybrid-processes", JG_MODEL_HYBRID, JG_INTERPRETER_GIL, JG_HYBRID_PROCESSES, FALSE },
-  { "per-interpreter", JG_MODEL_THREADS, JG_INTERPRETER_PER_INTERPRETER, JG_HYBRID_THREADS, FALSE },
+  /* TRANSLATORS: the models compared, as the compare window and juggler-cli compare name them */
+  { "sequential", N_("sequential"), JG_MODEL_SEQUENTIAL, JG_INTERPRETER_GIL, JG_HYBRID_THREADS, TRUE },
+  { "threads", N_("threads"), JG_MODEL_THREADS, JG_INTERPRETER_GIL, JG_HYBRID_THREADS, TRUE },
+  { "free-threaded", N_("free-threaded"), JG_MODEL_THREADS, JG_INTERPRETER_FREE_THREADED, JG_HYBRID_THREADS, TRUE },
+  { "processes", N_("processes"), JG_MODEL_PROCESSES, JG_INTERPRETER_GIL, JG_HYBRID_THREADS, TRUE },
+  { "asyncio", N_("asyncio"), JG_MODEL_ASYNCIO, JG_INTERPRETER_GIL, JG_HYBRID_THREADS, TRUE },
+  { "hybrid", N_("hybrid"), JG_MODEL_HYBRID, JG_INTERPRETER_GIL, JG_HYBRID_THREADS, TRUE },
+  { "hybrid-processes", N_("hybrid-processes"), JG_MODEL_HYBRID, JG_INTERPRETER_GIL, JG_HYBRID_PROCESSES, FALSE },
+  { "per-interpreter", N_("per-interpreter"), JG_MODEL_THREADS, JG_INTERPRETER_PER_INTERPRETER, JG_HYBRID_THREADS, FALSE },
 };
 
 static const char * const contender_ids[] = {
@@ -351,9 +353,9 @@ jg_compare_add_contender (JgCompare   *self,
     /* TRANSLATORS: a model and its pool's size: "threads (10 workers)" */
     contender->label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (%u worker)",
                                                      "%s (%u workers)", contender->options.workers),
-                                        kind->id, contender->options.workers);
+                                        _(kind->name), contender->options.workers);
   else
-    contender->label = g_strdup (kind->id);
+    contender->label = g_strdup (_(kind->name));
 
   if (!model_allowed (self, kind->model))
     {

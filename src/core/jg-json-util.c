@@ -27,9 +27,9 @@ jg_json_describe (JsonNode *node)
 {
   switch (json_node_get_node_type (node))
     {
-    /* TRANSLATORS: what a JSON file holds where something else belongs:
-     * "expected a string, got an object" */
     case JSON_NODE_OBJECT:
+      /* TRANSLATORS: what a JSON file holds where something else belongs:
+       * "expected a string, got an object" */
       return _("an object");
     case JSON_NODE_ARRAY:
       return _("an array");

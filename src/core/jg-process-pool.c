@@ -213,9 +213,9 @@ check_steps (const JgStep  *steps,
           continue;
         default:
           if (step_name (step->kind) != NULL)
-            /* TRANSLATORS: the first %s is where in the scenario, "tasks[2]"; the
-             * last is the step's op, "lock" or "put" */
             g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                         /* TRANSLATORS: the first %s is where in the scenario, "tasks[2]";
+                          * the last is the step's op, "lock" or "put" */
                          _("%s.steps[%u]: a “%s” step needs an object shared between processes, "
                            "and a worker process shares nothing with the others (a threading.Lock cannot "
                            "even be pickled); run this scenario with threads"),

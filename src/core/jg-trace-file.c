@@ -786,9 +786,9 @@ set_error (GError      **error,
 static const char *
 describe_node (JsonNode *node)
 {
-  /* TRANSLATORS: what a trace file holds where something else belongs:
-   * "expected a string, got nothing" */
   if (node == NULL)
+    /* TRANSLATORS: what a trace file holds where something else belongs:
+     * "expected a string, got nothing" */
     return _("nothing");
   switch (json_node_get_node_type (node))
     {
@@ -848,8 +848,8 @@ get_field (JsonObject   *object,
     {
       if (flags & FIELD_NULLABLE)
         return NULL;
-      /* TRANSLATORS: %s is what belongs there: "an integer", "a string", … */
       *ok = set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, member,
+                       /* TRANSLATORS: %s is what belongs there: "an integer", "a string", … */
                        _("expected %s, got null"), _(expected));
       return NULL;
     }
@@ -1322,9 +1322,9 @@ decode_chunk (JgTrace       *trace,
 
           if (G_UNLIKELY (status != VARINT_OK))
             return set_error (error, JG_TRACE_FILE_ERROR_INVALID, scope, NULL,
-                              /* TRANSLATORS: "event 12: truncated varint for ts at byte 80 of
-                               * the chunk"; a varint is a number in the file's compact encoding */
                               status == VARINT_TRUNCATED
+                                /* TRANSLATORS: "event 12: truncated varint for ts at byte 80 of
+                                 * the chunk"; a varint is a number in the file's compact encoding */
                                 ? _("event %" PRIu64 ": truncated varint for %s at byte %" PRIu64
                                     " of the chunk")
                                 : _("event %" PRIu64 ": overlong varint for %s at byte %" PRIu64

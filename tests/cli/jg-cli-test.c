@@ -1,6 +1,10 @@
 /* jg-cli-test.c: the CLI tests' way of running juggler-cli as a user would: a
  * real process, its stdout, stderr and exit status. */
+#include <signal.h>
+#include <stdlib.h>
+
 #include "jg-cli-test.h"
+#include "jg-test-util.h"
 
 void
 jg_cli_result_clear (JgCliResult *result)
@@ -21,6 +25,17 @@ jg_cli_test_setenv (const char *name,
   g_ptr_array_add (extra_env, g_strdup (value));
 }
 
+char *
+jg_cli_test_make_tmp_dir (const char *tmpl)
+{
+  char *dir = test_make_tmp_dir (tmpl);
+  g_autofree char *cache = g_build_filename (dir, "cache", NULL);
+
+  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own folder. */
+  jg_cli_test_setenv ("XDG_CACHE_HOME", cache);
+  return dir;
+}
+
 GSubprocessLauncher *
 jg_cli_test_launcher (void)
 {
@@ -31,6 +46,21 @@ jg_cli_test_launcher (void)
     g_subprocess_launcher_setenv (launcher, g_ptr_array_index (extra_env, i),
                                   g_ptr_array_index (extra_env, i + 1), TRUE);
   return launcher;
+}
+
+GSubprocessLauncher *
+jg_cli_test_launcher_c_locale (void)
+{
+  GSubprocessLauncher *launcher = jg_cli_test_launcher ();
+
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  return launcher;
+}
+
+void
+jg_cli_test_ignore_sigint (gpointer data)
+{
+  signal (SIGINT, SIG_IGN);
 }
 
 GSubprocess *
@@ -78,19 +108,77 @@ jg_cli_test_runv (GSubprocessLauncher *launcher,
   return jg_cli_test_finish (process);
 }
 
+GPtrArray *
+jg_cli_test_argv_valist (const char *command,
+                         const char *first,
+                         va_list     args)
+{
+  GPtrArray *argv = g_ptr_array_new ();
+
+  if (command != NULL)
+    g_ptr_array_add (argv, (char *) command);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  g_ptr_array_add (argv, NULL);
+  return argv;
+}
+
 JgCliResult
 jg_cli_test_run (const char *first,
                  ...)
 {
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  va_list ap;
+  g_autoptr (GPtrArray) argv = NULL;
+  va_list args;
 
-  va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  return jg_cli_test_runv (NULL, (const char * const *) args->pdata);
+  va_start (args, first);
+  argv = jg_cli_test_argv_valist (NULL, first, args);
+  va_end (args);
+  return jg_cli_test_runv (NULL, (const char * const *) argv->pdata);
+}
+
+static void
+exited_cb (GObject      *process,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_subprocess_wait_finish (G_SUBPROCESS (process), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+JgCliResult
+jg_cli_test_interrupt (GSubprocess *process,
+                       guint        delay_ms,
+                       gboolean     whole_group)
+{
+  /* Read now: once the process has exited, it has no identifier. */
+  pid_t group = whole_group ? (pid_t) atoi (g_subprocess_get_identifier (process)) : 0;
+  gint64 start = g_get_monotonic_time ();
+  gboolean exited = FALSE;
+  JgCliResult result;
+
+  g_subprocess_wait_async (process, NULL, exited_cb, &exited);
+
+  /* Interrupt until it has been heard: the first may come before the handler. */
+  g_usleep (delay_ms * 1000);
+  while (!exited && g_get_monotonic_time () - start < 30 * G_USEC_PER_SEC)
+    {
+      if (whole_group)
+        kill (-group, SIGINT);
+      else
+        g_subprocess_send_signal (process, SIGINT);
+      for (guint i = 0; i < 20 && !exited; i++)
+        {
+          g_usleep (10 * 1000);
+          g_main_context_iteration (NULL, FALSE);
+        }
+    }
+
+  result = jg_cli_test_finish (process);
+  /* @exited lives on this stack: the wait must have called back before we return. */
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_test_message ("interrupted juggler-cli returned after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  return result;
 }
 
 JsonObject *

@@ -3,35 +3,27 @@
  * models skipped with a reason, `--show-me` with recommend's flags, Ctrl+C and
  * clear failures. Timings are only compared where physics decides: waits that
  * overlap against waits that cannot. */
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <signal.h>
 #include <string.h>
 
 #include "jg-cli-test.h"
-
-/* Other processes can only slow a run down: a comparison whose order they
- * upset is run again, up to this many times, before it is asserted. */
-#define ATTEMPTS 3
+#include "jg-test-util.h"
 
 static char *tmp_dir;
 
+/* `juggler-cli compare` with the arguments given, in the C locale: the words
+ * looked for below are the English originals. */
 static JgCliResult
 run_compare (const char *first,
              ...)
 {
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher ();
+  g_autoptr (GPtrArray) args = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher_c_locale ();
   va_list ap;
 
-  g_ptr_array_add (args, (char *) "compare");
   va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
+  args = jg_cli_test_argv_valist ("compare", first, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-  /* The C locale: the words looked for below are the English originals. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   return jg_cli_test_runv (launcher, (const char * const *) args->pdata);
 }
 
@@ -108,7 +100,7 @@ test_json (void)
   JsonArray *contenders;
   const char *winner;
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_auto (JgCliResult) r = run_compare ("downloads", "--set", "downloads=4",
                                             "--set", "latency=60", "--set", "parse=1",
@@ -123,7 +115,7 @@ test_json (void)
           && get_num (find_contender (summary, "threads"), "speedup") > 1.5
           && get_num (find_contender (summary, "asyncio"), "speedup") > 1.5)
         break;
-      g_usleep ((attempt + 1) * 300 * 1000);
+      test_back_off (attempt);
     }
   g_assert_cmpstr (get_str (summary, "scenario"), ==, "downloads");
   g_assert_cmpint (get_int (summary, "tasks"), ==, 4);
@@ -293,22 +285,6 @@ test_show_me_models (void)
   g_assert_nonnull (strstr (get_str (recommendation, "note"), "did not run"));
 }
 
-static void
-ignore_sigint (gpointer data)
-{
-  /* An interrupt that lands before juggler-cli watches for it is lost, not fatal. */
-  signal (SIGINT, SIG_IGN);
-}
-
-static void
-on_exited (GObject      *process,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (process), result, NULL);
-  *(gboolean *) data = TRUE;
-}
-
 /* Ctrl+C stops the running model at once, skips the rest and still prints. */
 static void
 test_interrupt (void)
@@ -320,37 +296,17 @@ test_interrupt (void)
   g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher ();
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (JsonObject) summary = NULL;
-  g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
-  gboolean exited = FALSE;
   g_auto (JgCliResult) r = { 0 };
   JsonObject *threads;
 
-  g_subprocess_launcher_set_child_setup (launcher, ignore_sigint, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, jg_cli_test_ignore_sigint, NULL, NULL);
   process = jg_cli_test_spawnv (launcher, args);
-  g_subprocess_wait_async (process, NULL, on_exited, &exited);
-
-  /* Interrupt until it has been heard: the first may come before the handler. */
-  g_usleep (300 * 1000);
-  while (!exited && g_get_monotonic_time () - start < 30 * G_USEC_PER_SEC)
-    {
-      g_subprocess_send_signal (process, SIGINT);
-      for (guint i = 0; i < 20 && !exited; i++)
-        {
-          g_usleep (10 * 1000);
-          g_main_context_iteration (NULL, FALSE);
-        }
-    }
-
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &r.out, &r.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  g_test_message ("interrupted compare returned after %.0f ms",
-                  (g_get_monotonic_time () - start) / 1000.0);
+  r = jg_cli_test_interrupt (process, 300, FALSE);
   /* Well before the 80 s of work it was asked to do. */
   g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
 
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpint (r.status, ==, 0);
   summary = jg_cli_test_parse_object (r.out);
   g_assert_true (get_bool (summary, "stopped"));
   g_assert_cmpstr (get_str (find_contender (summary, "sequential"), "status"), ==, "stopped");
@@ -386,14 +342,13 @@ test_errors (void)
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (GPtrArray) args = g_ptr_array_new ();
-      g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher ();
+      g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher_c_locale ();
       g_auto (JgCliResult) r = { 0 };
 
       g_ptr_array_add (args, (char *) "compare");
       for (guint j = 0; cases[i].args[j] != NULL; j++)
         g_ptr_array_add (args, (char *) cases[i].args[j]);
       g_ptr_array_add (args, NULL);
-      g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
       r = jg_cli_test_runv (launcher, (const char * const *) args->pdata);
       g_test_message ("%s", r.err);
       g_assert_cmpint (r.status, !=, 0);
@@ -402,36 +357,14 @@ test_errors (void)
     }
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("juggler-cli-compare-XXXXXX", &error);
-  g_assert_no_error (error);
-  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
-  jg_cli_test_setenv ("XDG_CACHE_HOME", tmp_dir);
+  tmp_dir = jg_cli_test_make_tmp_dir ("juggler-cli-compare-XXXXXX");
 
   g_test_add_func ("/cli/compare/json", test_json);
   g_test_add_func ("/cli/compare/text", test_text);
@@ -443,7 +376,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

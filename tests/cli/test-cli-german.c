@@ -91,6 +91,31 @@ test_scenarios (void)
                  "out of range");
 }
 
+/* The loaders' errors (src/core) speak German too, around the field's path
+ * and the file's own words, which stay as written. */
+static void
+test_errors (void)
+{
+  g_autofree char *path = g_build_filename (tmp_dir, "broken.json", NULL);
+  const char *scenario =
+    "{\n"
+    "  \"id\": \"broken\",\n"
+    "  \"title\": \"Broken\",\n"
+    "  \"tasks\": [ { \"name\": \"Worker\", \"steps\": [ { \"op\": \"cpu\", \"ms\": \"lots\" } ] } ]\n"
+    "}\n";
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, scenario, -1, &error);
+  g_assert_no_error (error);
+  {
+    g_auto (JgCliResult) validate = jg_cli_test_run ("validate", path, NULL);
+
+    g_assert_cmpint (validate.status, !=, 0);
+    assert_german (validate.err, "broken.json:4: tasks[0].steps[0].ms: unerwartetes „l“ in „lots“ "
+                   "(Ausdrücke bestehen aus Zahlen, $Parametern, + - * / und Klammern)", "unexpected");
+  }
+}
+
 /* Lesson texts come from data/lessons/lessons.pot. */
 static void
 test_lesson (void)
@@ -169,6 +194,7 @@ main (int    argc,
   g_test_add_func ("/cli/german/locale", test_locale);
   g_test_add_func ("/cli/german/messages", test_messages);
   g_test_add_func ("/cli/german/scenarios", test_scenarios);
+  g_test_add_func ("/cli/german/errors", test_errors);
   g_test_add_func ("/cli/german/lesson", test_lesson);
   g_test_add_func ("/cli/german/advisor", test_advisor);
   g_test_add_func ("/cli/german/captions", test_captions);

@@ -3,13 +3,13 @@
  * scenarios that teach it, Ctrl+C in a terminal, clear failures, and never a
  * worker left behind. */
 #include <errno.h>
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "jg-cli-test.h"
+#include "jg-test-util.h"
 
 static char *tmp_dir;
 
@@ -137,14 +137,6 @@ test_pickle_bottleneck (void)
   jg_cli_result_clear (&threads);
 }
 
-static void
-on_exited (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  *(gboolean *) data = TRUE;
-}
-
 /* Ctrl+C in a terminal goes to the CLI's process group: the workers, in
  * groups of their own, are not hit; the CLI stops the run, which kills them,
  * and prints what was recorded. */
@@ -155,26 +147,8 @@ test_interrupt (void)
                                 "--set", "work=10000", "--json", NULL };
   g_autoptr (GSubprocess) process = spawn_cli (args);
   g_autoptr (JsonObject) summary = NULL;
-  gint64 start = g_get_monotonic_time ();
-  gboolean exited = FALSE;
-  JgCliResult r;
-  pid_t group = (pid_t) atoi (g_subprocess_get_identifier (process));
+  JgCliResult r = jg_cli_test_interrupt (process, 300, TRUE);
 
-  g_subprocess_wait_async (process, NULL, on_exited, &exited);
-  /* Interrupt until it has been heard: the first may come before the handler. */
-  g_usleep (300 * 1000);
-  while (!exited && g_get_monotonic_time () - start < 30 * G_USEC_PER_SEC)
-    {
-      kill (-group, SIGINT);
-      for (guint i = 0; i < 20 && !exited; i++)
-        {
-          g_usleep (10 * 1000);
-          g_main_context_iteration (NULL, FALSE);
-        }
-    }
-
-  r = jg_cli_test_finish (process);
-  g_test_message ("interrupted run returned after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpint (r.status, ==, 0);
   summary = jg_cli_test_parse_object (r.out);
   g_assert_cmpstr (json_object_get_string_member (summary, "status"), ==, "stopped");
@@ -201,35 +175,14 @@ test_errors (void)
   jg_cli_result_clear (&shared);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("juggler-cli-processes-XXXXXX", &error);
-  jg_cli_test_setenv ("XDG_CACHE_HOME", tmp_dir);
-  g_assert_no_error (error);
+  tmp_dir = jg_cli_test_make_tmp_dir ("juggler-cli-processes-XXXXXX");
 
   g_test_add_func ("/cli/processes/start-methods", test_start_methods);
   g_test_add_func ("/cli/processes/pickle-bottleneck", test_pickle_bottleneck);
@@ -238,7 +191,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -3,14 +3,13 @@
  * trace, Ctrl+C, and clear failures. */
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <signal.h>
 #include <string.h>
 
 #include "jg-cli-test.h"
+#include "jg-test-util.h"
 #include "jg-trace-file.h"
 
 static char *tmp_dir;
-static char *cache_dir;
 
 /* The race counter: the summary carries what the issue lists, and the lock
  * makes the count exact. */
@@ -133,22 +132,6 @@ test_user_file (void)
   jg_cli_result_clear (&r);
 }
 
-static void
-ignore_sigint (gpointer data)
-{
-  /* An interrupt that lands before juggler-cli watches for it is lost, not fatal. */
-  signal (SIGINT, SIG_IGN);
-}
-
-static void
-on_exited (GObject      *process,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  g_subprocess_wait_finish (G_SUBPROCESS (process), result, NULL);
-  *(gboolean *) data = TRUE;
-}
-
 /* Ctrl+C stops a long run at once and still prints what was recorded. */
 static void
 test_interrupt (void)
@@ -157,32 +140,11 @@ test_interrupt (void)
   g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher ();
   g_autoptr (GSubprocess) process = NULL;
   g_autoptr (JsonObject) summary = NULL;
-  g_autoptr (GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
-  gboolean exited = FALSE;
-  JgCliResult r = { 0 };
+  JgCliResult r;
 
-  g_subprocess_launcher_set_child_setup (launcher, ignore_sigint, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, jg_cli_test_ignore_sigint, NULL, NULL);
   process = jg_cli_test_spawnv (launcher, args);
-  g_subprocess_wait_async (process, NULL, on_exited, &exited);
-
-  /* Interrupt until it has been heard: the first may come before the handler. */
-  g_usleep (200 * 1000);
-  while (!exited && g_get_monotonic_time () - start < 30 * G_USEC_PER_SEC)
-    {
-      g_subprocess_send_signal (process, SIGINT);
-      for (guint i = 0; i < 20 && !exited; i++)
-        {
-          g_usleep (10 * 1000);
-          g_main_context_iteration (NULL, FALSE);
-        }
-    }
-
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &r.out, &r.err, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
-  r.status = g_subprocess_get_exit_status (process);
-  g_test_message ("interrupted run returned after %.0f ms", (g_get_monotonic_time () - start) / 1000.0);
+  r = jg_cli_test_interrupt (process, 200, FALSE);
 
   g_assert_cmpint (r.status, ==, 0);
   summary = jg_cli_test_parse_object (r.out);
@@ -223,37 +185,14 @@ test_errors (void)
   jg_cli_result_clear (&no_arg);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("juggler-cli-run-XXXXXX", &error);
-  g_assert_no_error (error);
-  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
-  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
-  jg_cli_test_setenv ("XDG_CACHE_HOME", cache_dir);
+  tmp_dir = jg_cli_test_make_tmp_dir ("juggler-cli-run-XXXXXX");
 
   g_test_add_func ("/cli/run/json-summary", test_json_summary);
   g_test_add_func ("/cli/run/deadlock", test_deadlock);
@@ -264,8 +203,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
-  g_free (cache_dir);
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

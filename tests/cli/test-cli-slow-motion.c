@@ -8,9 +8,8 @@
 #include <string.h>
 
 #include "jg-cli-test.h"
+#include "jg-test-util.h"
 #include "jg-trace-file.h"
-
-#define ATTEMPTS 3
 
 static char *tmp_dir;
 
@@ -49,7 +48,7 @@ test_json (void)
 {
   g_autofree char *path = g_build_filename (tmp_dir, "slow.juggler", NULL);
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_autoptr (JsonObject) fast = run_json (NULL, NULL);
       g_autoptr (JsonObject) slow = run_json ("10", path);
@@ -79,7 +78,7 @@ test_json (void)
           && json_object_get_int_member (slow, "gil_handoffs")
              <= 2 * json_object_get_int_member (fast, "gil_handoffs") + 2)
         return;
-      g_usleep ((attempt + 1) * 300 * 1000);
+      test_back_off (attempt);
     }
   g_assert_not_reached ();
 }
@@ -131,38 +130,14 @@ test_help (void)
   jg_cli_result_clear (&r);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *cache_dir = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("juggler-cli-slow-XXXXXX", &error);
-  g_assert_no_error (error);
-  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
-  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
-  jg_cli_test_setenv ("XDG_CACHE_HOME", cache_dir);
+  tmp_dir = jg_cli_test_make_tmp_dir ("juggler-cli-slow-XXXXXX");
 
   g_test_add_func ("/cli/slow-motion/json", test_json);
   g_test_add_func ("/cli/slow-motion/text", test_text);
@@ -171,7 +146,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -8,6 +8,8 @@
 #include "jg-cpu.h"
 #include "jg-metrics.h"
 #include "jg-run.h"
+#include "jg-scenario.h"
+#include "jg-test-util.h"
 
 #define MS(x) ((guint64) ((x) * 1e6))
 
@@ -91,6 +93,39 @@ test_plan_add_object (JgPlanObject **objects,
   (*objects)[*n].initial = initial;
   (*objects)[*n].expected = expected;
   return (*n)++;
+}
+
+/* @n_tasks tasks "CPU 1", "CPU 2"…, each @ms of CPU work, holding the GIL
+ * unless @releases_gil. */
+static inline JgScenarioPlan *
+test_plan_cpu_tasks (guint    n_tasks,
+                     double   ms,
+                     gboolean releases_gil)
+{
+  JgScenarioPlan *plan = test_plan_new ("cpu");
+
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("CPU %u", i + 1);
+
+      test_plan_cpu (plan, test_plan_add_task (plan, name), ms, releases_gil);
+    }
+  return plan;
+}
+
+/* The plan of the scenario file @json, with its parameters' defaults. */
+static inline JgScenarioPlan *
+test_plan_from_json (const char *json)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JgScenario) scenario = jg_scenario_load_data (json, -1, "test.json", &error);
+  g_autoptr (JsonObject) values = json_object_new ();
+  JgScenarioPlan *plan;
+
+  g_assert_no_error (error);
+  plan = jg_scenario_instantiate (scenario, values, &error);
+  g_assert_no_error (error);
+  return plan;
 }
 
 /* Runs @plan to its end and returns the finished run. */
@@ -184,22 +219,26 @@ test_isolate_cache (void)
   return dir;
 }
 
-static inline void
-test_remove_tree (const char *path)
+/* g_test_init (), the CPU calibration cache isolated first. Returns the cache
+ * folder, for test_run_isolated (). */
+static inline char *
+test_init_isolated (int    *argc,
+                    char ***argv)
 {
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  char *cache = test_isolate_cache ();
 
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
+  g_test_init (argc, argv, NULL);
+  return cache;
+}
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        test_remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+/* g_test_run (), then the cache folder @cache goes. */
+static inline int
+test_run_isolated (const char *cache)
+{
+  int status = g_test_run ();
+
+  test_remove_tree (cache);
+  return status;
 }
 
 static inline gpointer
@@ -233,11 +272,4 @@ test_machine_parallelism (void)
   g_thread_join (b);
   two = g_get_monotonic_time () - start;
   return (double) one / (double) MAX (two, 1);
-}
-
-/* Before a timing measurement is tried again: let a passing burst of load go by. */
-static inline void
-test_back_off (guint attempt)
-{
-  g_usleep ((attempt + 1) * 300 * 1000);
 }

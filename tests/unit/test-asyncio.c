@@ -7,8 +7,6 @@
 #include "jg-asyncio.h"
 #include "jg-test-plan.h"
 
-#define ATTEMPTS 3
-
 static char *tmp_dir;
 
 static JgScenarioPlan *
@@ -152,7 +150,7 @@ test_sleeps_overlap (void)
   g_autoptr (JgScenarioPlan) plan = plan_from_json (json, NULL);
   double wall = 0;
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_autoptr (JgRun) run = run_model (plan, JG_MODEL_ASYNCIO);
       JgTrace *trace = jg_run_get_trace (run);
@@ -196,7 +194,7 @@ test_blocking_call (void)
   g_autoptr (JgScenarioPlan) fixed_plan = plan_from_builtin ("blocking-call", fixed);
   double sequential = 0, blocking = 0, fix = 0, hybrid = 0;
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_autoptr (JgRun) seq_run = run_model (plan, JG_MODEL_SEQUENTIAL);
       g_autoptr (JgRun) blocking_run = run_model (plan, JG_MODEL_ASYNCIO);
@@ -631,7 +629,7 @@ test_hybrid_offloads (void)
   g_autoptr (JgScenarioPlan) plan = plan_from_json (json, NULL);
   double lag_asyncio = 0, lag_hybrid = 0;
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_autoptr (JgRun) asyncio_run = run_model (plan, JG_MODEL_ASYNCIO);
       g_autoptr (JgRun) hybrid_run = run_model (plan, JG_MODEL_HYBRID);

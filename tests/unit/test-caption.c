@@ -815,10 +815,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *cache = test_isolate_cache ();
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
+  g_autofree char *cache = test_init_isolated (&argc, &argv);
 
   g_test_add_func ("/caption/gil/drop-request-and-handoff", test_drop_request_and_handoff);
   g_test_add_func ("/caption/gil/io-release", test_io_release);
@@ -836,7 +833,5 @@ main (int    argc,
   g_test_add_func ("/caption/fast", test_fast);
   g_test_add_func ("/caption/real-run", test_real_run);
 
-  status = g_test_run ();
-  test_remove_tree (cache);
-  return status;
+  return test_run_isolated (cache);
 }

@@ -12,47 +12,10 @@
 #include "jg-chrome-trace.h"
 #include "jg-metrics.h"
 #include "jg-trace-bench.h"
+#include "jg-test-util.h"
 #include "jg-trace-file.h"
 
 /* Helpers */
-
-static char *
-make_tmp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("juggler-chrome-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (handle);
-  while (g_dir_read_name (handle) != NULL)
-    n++;
-  return n;
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  g_assert_nonnull (handle);
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-}
 
 static void
 export_ok (JgTrace    *trace,
@@ -652,7 +615,7 @@ check_structure (const char *text,
 static void
 test_round_trip_rich (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-chrome-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "rich.json", NULL);
   g_autofree char *native_path = g_build_filename (dir, "rich.juggler", NULL);
   g_autoptr(JgTrace) trace = make_rich_trace ();
@@ -684,14 +647,14 @@ test_round_trip_rich (void)
   g_assert_no_error (error);
   assert_same_spans (trace, reloaded);
 
-  remove_dir (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* A trace with no events (a run that was stopped at once) round-trips too. */
 static void
 test_round_trip_empty (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-chrome-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "empty.json", NULL);
   g_autoptr(JgTrace) trace = jg_trace_new ();
   g_autoptr(JgTrace) back = NULL;
@@ -710,7 +673,7 @@ test_round_trip_empty (void)
   g_assert_cmpuint (jg_trace_get_n_events (back), ==, 0);
   g_assert_cmpuint (jg_trace_get_n_tasks (back), ==, 1);
   g_assert_cmpstr (jg_trace_get_task_name (back, 0), ==, "never ran");
-  remove_dir (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* Running spans that carry the CPU time they really got. */
@@ -737,7 +700,7 @@ count_measured_spans (JgTrace *trace)
 static void
 test_round_trip_synthetic (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-chrome-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "synthetic.json", NULL);
   g_autoptr(JgTrace) trace = jg_trace_bench_make_trace (60000, 6, 42);
   g_autoptr(JgTrace) back = NULL;
@@ -768,7 +731,7 @@ test_round_trip_synthetic (void)
   g_assert_cmpfloat (ma.concurrency, ==, mb.concurrency);
   g_assert_cmpfloat (ma.parallelism, ==, mb.parallelism);
 
-  remove_dir (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* Structure */
@@ -776,7 +739,7 @@ test_round_trip_synthetic (void)
 static void
 test_structure (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-chrome-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "structure.json", NULL);
   g_autoptr(JgTrace) trace = jg_trace_bench_make_trace (30000, 4, 9);
   g_autoptr(JgSpans) spans = jg_spans_new ();
@@ -798,13 +761,13 @@ test_structure (void)
   g_assert_cmpuint (s.n_counter_samples[2], >, 0);
   structure_clear (&s);
 
-  remove_dir (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
 test_structure_rich (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-chrome-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "rich.json", NULL);
   g_autoptr(JgTrace) trace = make_rich_trace ();
   g_autofree char *text = NULL;
@@ -842,7 +805,7 @@ test_structure_rich (void)
                    ==, 2);
   structure_clear (&s);
 
-  remove_dir (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* Times are exact to the nanosecond, whether a reader rounds or truncates. */
@@ -1150,7 +1113,7 @@ test_bad_files (void)
 static void
 test_bad_juggler_export (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-chrome-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "rich.json", NULL);
   g_autoptr(JgTrace) trace = make_rich_trace ();
   g_autofree char *text = NULL;
@@ -1186,7 +1149,7 @@ test_bad_juggler_export (void)
   slice[strlen ("\"version\":")] = '7';
   assert_import_fails (broken, JG_CHROME_TRACE_ERROR_INVALID, "otherData.version: version 7");
 
-  remove_dir (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
@@ -1206,7 +1169,7 @@ test_bad_missing_file (void)
 static void
 test_export_missing_dir (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-chrome-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "missing", "out.json", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(JgTrace) trace = make_rich_trace ();
@@ -1215,29 +1178,29 @@ test_export_missing_dir (void)
   g_assert_false (jg_chrome_trace_export (trace, NULL, file, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (count_entries (dir), ==, 0);
-  remove_dir (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 0);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
 test_export_to_directory (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-chrome-XXXXXX");
   g_autoptr(GFile) file = g_file_new_for_path (dir);
   g_autoptr(JgTrace) trace = make_rich_trace ();
   g_autoptr(GError) error = NULL;
 
   g_assert_false (jg_chrome_trace_export (trace, NULL, file, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
-  g_assert_cmpuint (count_entries (dir), ==, 0);
-  remove_dir (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 0);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* A cancelled export leaves the file that was there, and no temporary file. */
 static void
 test_export_cancelled_keeps_old (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-chrome-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "out.json", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(JgTrace) trace = make_rich_trace ();
@@ -1251,22 +1214,22 @@ test_export_cancelled_keeps_old (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "old");
-  g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_assert_cmpuint (test_count_entries (dir), ==, 1);
 
   /* And a successful one replaces it. */
   export_ok (trace, path);
   g_clear_pointer (&contents, g_free);
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_true (g_str_has_prefix (contents, "{\"traceEvents\":["));
-  g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_dir (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 1);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* Writing to a stream gives the bytes the file gets. */
 static void
 test_write_stream (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-chrome-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "out.json", NULL);
   g_autoptr(JgTrace) trace = make_rich_trace ();
   g_autoptr(GOutputStream) stream = g_memory_output_stream_new_resizable ();
@@ -1281,7 +1244,7 @@ test_write_stream (void)
   g_assert_false (g_output_stream_is_closed (stream));
   g_assert_cmpuint (g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (stream)), ==, length);
   g_assert_cmpint (memcmp (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (stream)), contents, length), ==, 0);
-  remove_dir (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* The large-trace figures, measured on small traces: all there and sane. */

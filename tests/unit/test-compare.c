@@ -7,25 +7,6 @@
 #include "jg-compare.h"
 #include "jg-test-plan.h"
 
-/* Other processes can only slow a run down: a disturbed comparison is run
- * again, up to this many times, before its figures are asserted. */
-#define ATTEMPTS 3
-
-static JgScenarioPlan *
-cpu_plan (guint  n_tasks,
-          double ms)
-{
-  JgScenarioPlan *plan = test_plan_new ("cpu");
-
-  for (guint i = 0; i < n_tasks; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("CPU %u", i + 1);
-
-      test_plan_cpu (plan, test_plan_add_task (plan, name), ms, FALSE);
-    }
-  return plan;
-}
-
 static JgScenarioPlan *
 io_plan (guint  n_tasks,
          double io_ms)
@@ -124,7 +105,7 @@ test_cpu_bound (void)
 {
   static const char * const ids[] = { "sequential", "threads", "processes", NULL };
   /* Long enough that starting two worker processes does not hide the rest. */
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (4, 100);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (4, 100, FALSE);
   g_autoptr (JgCompare) compare = NULL;
   const JgContender *threads = NULL, *processes = NULL;
   g_autofree char *parallelism = NULL;
@@ -136,7 +117,7 @@ test_cpu_bound (void)
       return;
     }
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_clear_object (&compare);
       compare = compare_plan (plan, NULL, ids, 2);
@@ -192,7 +173,7 @@ test_io_bound (void)
   g_autofree char *concurrency = NULL;
   const JgContender *winner;
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_clear_object (&compare);
       compare = compare_plan (plan, NULL, ids, 0);
@@ -320,7 +301,7 @@ test_stop (void)
 {
   static const char * const ids[] = { "sequential", "threads", "asyncio", NULL };
   /* Several seconds of work per contender if nobody stopped it. */
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (4, 1000);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (4, 1000, FALSE);
   g_autoptr (JgCompare) compare = jg_compare_new (plan, NULL);
   const JgContender *first;
   gint64 start;
@@ -581,10 +562,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *cache = test_isolate_cache ();
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
+  g_autofree char *cache = test_init_isolated (&argc, &argv);
 
   g_test_add_func ("/core/compare/cpu-bound", test_cpu_bound);
   g_test_add_func ("/core/compare/io-bound", test_io_bound);
@@ -594,7 +572,5 @@ main (int    argc,
   g_test_add_func ("/core/compare/recommendation", test_recommendation);
   g_test_add_func ("/core/compare/show-me-plan", test_show_me_plan);
 
-  status = g_test_run ();
-  test_remove_tree (cache);
-  return status;
+  return test_run_isolated (cache);
 }

@@ -106,23 +106,6 @@ check_one_holder (JgTrace  *trace,
   g_assert_cmpuint (g_hash_table_size (holders), ==, 0);
 }
 
-static JgScenarioPlan *
-cpu_plan (guint  n_tasks,
-          double ms,
-          gboolean releases_gil)
-{
-  JgScenarioPlan *plan = test_plan_new ("cpu");
-
-  for (guint i = 0; i < n_tasks; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("CPU %u", i + 1);
-      guint task = test_plan_add_task (plan, name);
-
-      test_plan_cpu (plan, task, ms, releases_gil);
-    }
-  return plan;
-}
-
 /* A free GIL is taken at once: no wait, no request. */
 static void
 test_free_gil_is_taken_at_once (void)
@@ -224,11 +207,6 @@ test_waiter_requests_and_cancel (void)
                        >=, 2.0 * 0.99);
 }
 
-/* Timing figures come from a shared machine: another process can only make a
- * run slower, never faster, so a disturbed measurement is taken again (up to
- * this many times) before the figures are asserted. */
-#define ATTEMPTS 3
-
 typedef struct
 {
   double ratio;           /* threads / sequential wall time */
@@ -293,10 +271,10 @@ measure_interleave (JgScenarioPlan *plan,
 static void
 test_cpu_threads_interleave (void)
 {
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (2, 60, FALSE);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (2, 60, FALSE);
   Interleave m = { 0 };
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       measure_interleave (plan, &m);
       if (m.ratio > 0.75 && m.ratio < 1.6 && m.first_end_share > 0.75
@@ -407,7 +385,7 @@ test_convoy_effect (void)
   g_autoptr (JgScenarioPlan) plan = convoy_plan (calls, call_ms, calls * (call_ms + INTERVAL_MS) * 2 + 40);
   double wait_alone = 0, wait_5 = 0, wait_1 = 0;
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_autoptr (JgRun) alone = test_run_plan (alone_plan, JG_MODEL_THREADS, 0, JG_INTERPRETER_GIL, INTERVAL_MS);
       g_autoptr (JgRun) slow = test_run_plan (plan, JG_MODEL_THREADS, 0, JG_INTERPRETER_GIL, INTERVAL_MS);
@@ -441,7 +419,7 @@ test_convoy_effect (void)
 static void
 test_released_gil_runs_in_parallel (void)
 {
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (2, 60, TRUE);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (2, 60, TRUE);
   double ratio = 0;
   JgMetrics m;
 
@@ -450,7 +428,7 @@ test_released_gil_runs_in_parallel (void)
       g_test_skip ("needs two cores");
       return;
     }
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_autoptr (JgRun) sequential = test_run_plan (plan, JG_MODEL_SEQUENTIAL, 1, JG_INTERPRETER_GIL, INTERVAL_MS);
       g_autoptr (JgRun) threads = test_run_plan (plan, JG_MODEL_THREADS, 2, JG_INTERPRETER_GIL, INTERVAL_MS);
@@ -481,10 +459,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *cache = test_isolate_cache ();
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
+  g_autofree char *cache = test_init_isolated (&argc, &argv);
 
   g_test_add_func ("/core/gil/free-is-taken-at-once", test_free_gil_is_taken_at_once);
   g_test_add_func ("/core/gil/requests-and-cancel", test_waiter_requests_and_cancel);
@@ -493,7 +468,5 @@ main (int    argc,
   g_test_add_func ("/core/gil/convoy", test_convoy_effect);
   g_test_add_func ("/core/gil/released-runs-in-parallel", test_released_gil_runs_in_parallel);
 
-  status = g_test_run ();
-  test_remove_tree (cache);
-  return status;
+  return test_run_isolated (cache);
 }

@@ -427,8 +427,7 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("juggler-lesson-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
+  tmp_dir = test_make_tmp_dir ("juggler-lesson-XXXXXX");
 
   g_test_add_func ("/lesson/builtin-course", test_builtin_course);
   g_test_add_func ("/lesson/round-trip/folder", test_round_trip_folder);

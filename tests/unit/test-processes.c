@@ -11,25 +11,6 @@
 
 #include "jg-test-plan.h"
 
-/* Other processes can only slow a run down: a disturbed timing is measured
- * again, up to this many times, before its figures are asserted. */
-#define ATTEMPTS 3
-
-static JgScenarioPlan *
-cpu_plan (guint  n_tasks,
-          double ms)
-{
-  JgScenarioPlan *plan = test_plan_new ("cpu");
-
-  for (guint i = 0; i < n_tasks; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("CPU %u", i + 1);
-
-      test_plan_cpu (plan, test_plan_add_task (plan, name), ms, FALSE);
-    }
-  return plan;
-}
-
 static void
 add_transfer (JgScenarioPlan      *plan,
               guint                task,
@@ -197,7 +178,7 @@ task_duration_ns (JgTrace *trace,
 static void
 test_cpu_parallel (void)
 {
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (4, 300);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (4, 300, FALSE);
   g_autoptr (JgRun) sequential = NULL;
   g_autoptr (JgRun) threads = NULL;
   g_autoptr (JgRun) processes = NULL;
@@ -213,7 +194,7 @@ test_cpu_parallel (void)
       return;
     }
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_clear_object (&sequential);
       g_clear_object (&threads);
@@ -287,7 +268,7 @@ test_cpu_parallel (void)
 static void
 test_events_live (void)
 {
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (2, 400);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (2, 400, FALSE);
   g_autoptr (JgRun) run = start_processes (plan, 2, JG_START_FORK);
   JgTrace *trace = jg_run_get_trace (run);
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
@@ -320,14 +301,14 @@ test_events_live (void)
 static void
 test_start_methods (void)
 {
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (2, 1);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (2, 1, FALSE);
   g_autoptr (JgRun) fork_run = NULL;
   g_autoptr (JgRun) spawn_run = NULL;
   g_autoptr (JgRun) server_run = NULL;
   g_autoptr (GArray) server_pids = NULL;
   double fork_s = 0, spawn_s = 0, forkserver_s = 0, server_s = 0;
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_clear_object (&fork_run);
       g_clear_object (&spawn_run);
@@ -378,14 +359,14 @@ test_start_methods (void)
 static void
 test_tiny_tasks_lose (void)
 {
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (40, 0.1);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (40, 0.1, FALSE);
   g_autoptr (JgRun) sequential = NULL;
   g_autoptr (JgRun) spawn_run = NULL;
   g_autoptr (JgRun) fork_run = NULL;
   double startup_ns = 0, task_cpu_ns = 0;
   JgMetrics m;
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_clear_object (&sequential);
       g_clear_object (&spawn_run);
@@ -457,7 +438,7 @@ test_transfer_costs (void)
   test_plan_cpu (plan, big_result, 1, FALSE);
   add_transfer (plan, big_result, big, JG_TRANSFER_FROM_WORKER);
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       JgTrace *trace;
 
@@ -531,7 +512,7 @@ find_running_worker (JgRun   *run,
 static void
 worker_killed (JgStartMethod method)
 {
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (4, 300);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (4, 300, FALSE);
   g_autoptr (JgRun) run = start_processes (plan, 2, method);
   g_autoptr (JsonArray) marks = NULL;
   g_autoptr (GArray) mark_events = NULL;
@@ -619,7 +600,7 @@ test_worker_killed_forkserver (void)
 static void
 stop_midway (JgStartMethod method)
 {
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (4, 3000);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (4, 3000, FALSE);
   g_autoptr (JgRun) run = start_processes (plan, 2, method);
   JgTrace *trace = jg_run_get_trace (run);
   guint32 task;
@@ -783,20 +764,6 @@ test_threads_skip_transfers (void)
 
 /* The asyncio and hybrid models with their ProcessPoolExecutor. */
 
-static JgScenarioPlan *
-plan_from_json (const char *json)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JgScenario) scenario = jg_scenario_load_data (json, -1, "test.json", &error);
-  g_autoptr (JsonObject) values = json_object_new ();
-  JgScenarioPlan *plan;
-
-  g_assert_no_error (error);
-  plan = jg_scenario_instantiate (scenario, values, &error);
-  g_assert_no_error (error);
-  return plan;
-}
-
 static JgRun *
 start_async (const JgScenarioPlan *plan,
              JgModel               model,
@@ -940,7 +907,7 @@ test_hybrid_parallel (void)
     "{ \"title\": \"hybrid\", \"tasks\": ["
     "  { \"name\": \"Worker {i}\", \"count\": 2, \"steps\": [ { \"op\": \"io\", \"ms\": 10 }, { \"op\": \"cpu\", \"ms\": 400 } ] },"
     "  { \"name\": \"Ticker\", \"steps\": [ { \"op\": \"repeat\", \"times\": 30, \"steps\": [ { \"op\": \"io\", \"ms\": 10 } ] } ] } ] }";
-  g_autoptr (JgScenarioPlan) plan = plan_from_json (json);
+  g_autoptr (JgScenarioPlan) plan = test_plan_from_json (json);
   g_autoptr (JgRun) processes = NULL;
   g_autoptr (JgRun) threads = NULL;
   double sum_ms = 2 * 400, lag = 0;
@@ -953,7 +920,7 @@ test_hybrid_parallel (void)
       return;
     }
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_clear_object (&processes);
       g_clear_object (&threads);
@@ -1044,7 +1011,7 @@ task_named (JgTrace    *trace,
 static void
 test_hybrid_worker_killed (void)
 {
-  g_autoptr (JgScenarioPlan) plan = plan_from_json (hybrid_long_job);
+  g_autoptr (JgScenarioPlan) plan = test_plan_from_json (hybrid_long_job);
   g_autoptr (JgRun) run = start_async (plan, JG_MODEL_ASYNCIO, JG_HYBRID_THREADS);
   g_autoptr (JsonArray) marks = NULL;
   JgTrace *trace = jg_run_get_trace (run);
@@ -1092,7 +1059,7 @@ test_hybrid_worker_killed (void)
 static void
 test_hybrid_stop (void)
 {
-  g_autoptr (JgScenarioPlan) plan = plan_from_json (hybrid_long_job);
+  g_autoptr (JgScenarioPlan) plan = test_plan_from_json (hybrid_long_job);
   g_autoptr (JgRun) run = start_async (plan, JG_MODEL_ASYNCIO, JG_HYBRID_THREADS);
   JgTrace *trace = jg_run_get_trace (run);
   gint64 stopped;
@@ -1111,10 +1078,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *cache = test_isolate_cache ();
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
+  g_autofree char *cache = test_init_isolated (&argc, &argv);
 
   g_test_add_func ("/core/processes/transfer-step", test_transfer_step_parses);
   g_test_add_func ("/core/processes/refuses-shared-objects", test_refuses_shared_objects);
@@ -1134,7 +1098,5 @@ main (int    argc,
   g_test_add_func ("/core/processes/hybrid-worker-killed", test_hybrid_worker_killed);
   g_test_add_func ("/core/processes/hybrid-stop", test_hybrid_stop);
 
-  status = g_test_run ();
-  test_remove_tree (cache);
-  return status;
+  return test_run_isolated (cache);
 }

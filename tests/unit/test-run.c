@@ -5,26 +5,6 @@
 
 #include "jg-test-plan.h"
 
-/* Timing figures come from a shared machine: other processes can only slow a
- * run down, so a disturbed measurement is taken again (up to this many times)
- * before the figures are asserted. Invariants are asserted on every attempt. */
-#define ATTEMPTS 3
-
-static JgScenarioPlan *
-cpu_plan (guint  n_tasks,
-          double ms)
-{
-  JgScenarioPlan *plan = test_plan_new ("cpu");
-
-  for (guint i = 0; i < n_tasks; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("CPU %u", i + 1);
-
-      test_plan_cpu (plan, test_plan_add_task (plan, name), ms, FALSE);
-    }
-  return plan;
-}
-
 static void
 count_finished (JgRun   *run,
                 gpointer data)
@@ -116,7 +96,7 @@ test_sleep_io_scales_with_threads (void)
       double rounds = ceil ((double) n_tasks / workers[i]);
       double ratio = 0;
 
-      for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+      for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
         {
           g_autoptr (JgRun) run = test_run_plan (plan, JG_MODEL_THREADS, workers[i], JG_INTERPRETER_GIL, 5);
           JgMetrics m;
@@ -142,8 +122,8 @@ test_sleep_io_scales_with_threads (void)
 static void
 test_parallel_interpreters (void)
 {
-  g_autoptr (JgScenarioPlan) plan = cpu_plan (2, 60);
-  g_autoptr (JgScenarioPlan) single = cpu_plan (1, 60);
+  g_autoptr (JgScenarioPlan) plan = test_plan_cpu_tasks (2, 60, FALSE);
+  g_autoptr (JgScenarioPlan) single = test_plan_cpu_tasks (1, 60, FALSE);
   g_autoptr (JgRun) sequential = NULL;
   g_autoptr (JgRun) free_threaded = NULL;
   g_autoptr (JgRun) per_interp = NULL;
@@ -160,7 +140,7 @@ test_parallel_interpreters (void)
       return;
     }
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_clear_object (&sequential);
       g_clear_object (&free_threaded);
@@ -551,7 +531,7 @@ test_semaphore_limits (void)
       test_plan_io (plan, task, JG_IO_SLEEP, hold_ms);
       test_plan_object_step (plan, task, JG_STEP_SEM_RELEASE, sem, 0);
     }
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_clear_object (&run);
       run = test_run_plan (plan, JG_MODEL_THREADS, 0, JG_INTERPRETER_GIL, 5);
@@ -701,10 +681,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *cache = test_isolate_cache ();
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
+  g_autofree char *cache = test_init_isolated (&argc, &argv);
 
   g_test_add_func ("/core/run/sequential-in-order", test_sequential_in_order);
   g_test_add_func ("/core/run/sleep-io-scales-with-threads", test_sleep_io_scales_with_threads);
@@ -720,7 +697,5 @@ main (int    argc,
   g_test_add_func ("/core/run/task-error", test_task_error);
   g_test_add_func ("/core/run/bad-plan", test_bad_plan);
 
-  status = g_test_run ();
-  test_remove_tree (cache);
-  return status;
+  return test_run_isolated (cache);
 }

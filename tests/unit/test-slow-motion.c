@@ -9,7 +9,6 @@
 #include "jg-test-plan.h"
 
 #define SCALE     10.0
-#define ATTEMPTS  3
 /* What "about 10×" means here: fixed costs (thread start, hand-off latency)
  * are not stretched, and a loaded machine slows either run down. */
 #define RATIO_MIN 6.0
@@ -118,7 +117,7 @@ test_gil_threads (void)
   test_plan_io (plan, b, JG_IO_SLEEP, 1);
   test_plan_cpu (plan, b, 15, FALSE);
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_autoptr (JgRun) fast = run_at (plan, JG_MODEL_THREADS, 0, 1.0);
       g_autoptr (JgRun) slow = run_at (plan, JG_MODEL_THREADS, 0, SCALE);
@@ -171,7 +170,7 @@ test_io_threads (void)
       test_plan_io (plan, task, JG_IO_SOCKET, 6);
     }
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_autoptr (JgRun) fast = run_at (plan, JG_MODEL_THREADS, 0, 1.0);
       g_autoptr (JgRun) slow = run_at (plan, JG_MODEL_THREADS, 0, SCALE);
@@ -184,20 +183,6 @@ test_io_threads (void)
       test_back_off (attempt);
     }
   g_assert_not_reached ();
-}
-
-static JgScenarioPlan *
-plan_from_json (const char *json)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JgScenario) scenario = jg_scenario_load_data (json, -1, "test.json", &error);
-  g_autoptr (JsonObject) values = json_object_new ();
-  JgScenarioPlan *plan;
-
-  g_assert_no_error (error);
-  plan = jg_scenario_instantiate (scenario, values, &error);
-  g_assert_no_error (error);
-  return plan;
 }
 
 static guint32
@@ -241,9 +226,9 @@ test_asyncio_timeout (void)
     "      \"task\": { \"name\": \"Slow\", \"steps\": [ { \"op\": \"io\", \"ms\": 400 } ] } },"
     "    { \"op\": \"io\", \"ms\": 5 } ] },"
     "  { \"name\": \"Ticker\", \"steps\": [ { \"op\": \"io\", \"ms\": 10 }, { \"op\": \"cpu\", \"ms\": 2 } ] } ] }";
-  g_autoptr (JgScenarioPlan) plan = plan_from_json (json);
+  g_autoptr (JgScenarioPlan) plan = test_plan_from_json (json);
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_autoptr (JgRun) fast = run_at (plan, JG_MODEL_ASYNCIO, 0, 1.0);
       g_autoptr (JgRun) slow = run_at (plan, JG_MODEL_ASYNCIO, 0, SCALE);
@@ -278,7 +263,7 @@ test_processes (void)
   test_plan_add_step (plan, task, transfer);
   test_plan_cpu (plan, task, 8, FALSE);
 
-  for (guint attempt = 0; attempt < ATTEMPTS; attempt++)
+  for (guint attempt = 0; attempt < TEST_ATTEMPTS; attempt++)
     {
       g_autoptr (JgRun) fast = run_at (plan, JG_MODEL_PROCESSES, 1, 1.0);
       g_autoptr (JgRun) slow = run_at (plan, JG_MODEL_PROCESSES, 1, SCALE);
@@ -325,10 +310,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *cache = test_isolate_cache ();
-  int status;
-
-  g_test_init (&argc, &argv, NULL);
+  g_autofree char *cache = test_init_isolated (&argc, &argv);
 
   g_test_add_func ("/core/slow-motion/bad-scale", test_bad_scale);
   g_test_add_func ("/core/slow-motion/gil-threads", test_gil_threads);
@@ -336,7 +318,5 @@ main (int    argc,
   g_test_add_func ("/core/slow-motion/asyncio-timeout", test_asyncio_timeout);
   g_test_add_func ("/core/slow-motion/processes", test_processes);
 
-  status = g_test_run ();
-  test_remove_tree (cache);
-  return status;
+  return test_run_isolated (cache);
 }

@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "jg-test-util.h"
 #include "jg-trace-file.h"
 
 /* The example of docs/trace-format.md: three events packed into one chunk. */
@@ -50,49 +51,6 @@ static const JgEvent example_events[] = {
 };
 
 /* Helpers */
-
-static char *
-make_tmp_dir (void)
-{
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp ("juggler-trace-file-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
-}
-
-static guint
-count_entries (const char *dir)
-{
-  g_autoptr(GDir) handle = g_dir_open (dir, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (handle);
-  while (g_dir_read_name (handle) != NULL)
-    n++;
-  return n;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = NULL;
-  const char *name;
-
-  g_chmod (dir, 0755);
-  handle = g_dir_open (dir, 0, NULL);
-  g_assert_nonnull (handle);
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_assert_cmpint (g_unlink (path), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (dir), ==, 0);
-}
 
 static char *
 read_file (const char *path,
@@ -341,7 +299,7 @@ assert_traces_equal (JgTrace *a,
 static gsize
 round_trip (JgTrace *trace)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "run.juggler", NULL);
   g_autoptr(JgTrace) loaded = NULL;
   GStatBuf st;
@@ -351,8 +309,8 @@ round_trip (JgTrace *trace)
   assert_traces_equal (trace, loaded);
 
   g_assert_cmpint (g_stat (path, &st), ==, 0);
-  g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 1);
+  g_assert_true (test_remove_tree (dir));
   return st.st_size;
 }
 
@@ -382,7 +340,7 @@ static void
 test_round_trip_chunks (void)
 {
   g_autoptr(JgTrace) trace = build_trace (200000, 3);
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "big.juggler", NULL);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(JgTrace) loaded = NULL;
@@ -402,7 +360,7 @@ test_round_trip_chunks (void)
   g_free (read_file (path, &size));
   g_test_message ("%" G_GSIZE_FORMAT " bytes, %.2f bytes per event", size, size / 200000.0);
   g_assert_cmpfloat (size / 200000.0, <=, 32);
-  remove_tree (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* The saver writes, and the loader reads, exactly the documented bytes. */
@@ -417,7 +375,7 @@ test_encoding (void)
   g_autoptr(JgTrace) trace = jg_trace_new ();
   g_autoptr(JgTrace) loaded = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "example.juggler", NULL);
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GList) members = NULL;
@@ -464,7 +422,7 @@ test_encoding (void)
   g_assert_cmpuint (jg_trace_get_duration_ns (loaded), ==, 1000);
   g_assert_cmpuint (jg_trace_get_epoch_ns (loaded), ==, 5000000);
   g_assert_false (jg_trace_is_sorted (loaded));
-  remove_tree (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* Forward compatible within a version: unknown members are ignored. */
@@ -526,7 +484,7 @@ test_time_scale (void)
   g_autoptr(JgTrace) plain = build_trace (100, 22);
   g_autoptr(JgTrace) loaded = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "slow.juggler", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(JsonNode) root = NULL;
@@ -564,13 +522,13 @@ test_time_scale (void)
   g_assert_false (jg_trace_file_save (slow, file, NULL, &error));
   g_assert_error (error, JG_TRACE_FILE_ERROR, JG_TRACE_FILE_ERROR_INVALID);
   assert_error_mentions (error, "Cannot save", "run.time_scale 0.5 out of range");
-  remove_tree (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
 test_bad_empty_file (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "empty.juggler", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
@@ -584,13 +542,13 @@ test_bad_empty_file (void)
 
   /* Whitespace only is no better. */
   assert_data_fails (" \n ", 3, JG_TRACE_FILE_ERROR_NOT_JSON, "no JSON");
-  remove_tree (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
 test_bad_directory (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *sub = g_build_filename (dir, "folder.juggler", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (sub);
   g_autoptr(GError) error = NULL;
@@ -601,13 +559,13 @@ test_bad_directory (void)
   g_assert_null (trace);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
   assert_error_mentions (error, "folder.juggler", "folder.juggler");
-  remove_tree (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
 test_bad_missing_file (void)
 {
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "gone.juggler", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
@@ -616,7 +574,7 @@ test_bad_missing_file (void)
   g_assert_null (trace);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   assert_error_mentions (error, "gone.juggler", "gone.juggler");
-  remove_tree (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
@@ -639,7 +597,7 @@ static void
 test_bad_truncated_file (void)
 {
   g_autoptr(JgTrace) trace = build_trace (5000, 4);
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "half.juggler", NULL);
   g_autofree char *contents = NULL;
   gsize length;
@@ -649,7 +607,7 @@ test_bad_truncated_file (void)
   assert_data_fails (contents, length / 2, JG_TRACE_FILE_ERROR_NOT_JSON, "bad.juggler:");
   /* Cut inside the events, where the header alone would parse. */
   assert_data_fails (contents, length - 40, JG_TRACE_FILE_ERROR_NOT_JSON, "bad.juggler:");
-  remove_tree (dir);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
@@ -933,7 +891,7 @@ test_save_replaces (void)
   g_autoptr(JgTrace) first = build_trace (100, 5);
   g_autoptr(JgTrace) second = build_trace (3000, 6);
   g_autoptr(JgTrace) loaded = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "run.juggler", NULL);
 
   save_ok (first, path);
@@ -941,15 +899,15 @@ test_save_replaces (void)
   loaded = load_ok (path);
   assert_traces_equal (second, loaded);
   /* No temporary file left beside it. */
-  g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 1);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
 test_save_missing_dir (void)
 {
   g_autoptr(JgTrace) trace = build_trace (10, 7);
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "missing", "x.juggler", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFile) root_file = g_file_new_for_path ("/nonexistent-dir/x.juggler");
@@ -964,23 +922,23 @@ test_save_missing_dir (void)
   g_assert_false (jg_trace_file_save (trace, root_file, NULL, &error));
   g_assert_nonnull (error);
   g_assert_false (g_file_test ("/nonexistent-dir/x.juggler", G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (count_entries (dir), ==, 0);
-  remove_tree (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 0);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
 test_save_to_directory (void)
 {
   g_autoptr(JgTrace) trace = build_trace (10, 8);
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autoptr(GFile) file = g_file_new_for_path (dir);
   g_autoptr(GError) error = NULL;
 
   g_assert_false (jg_trace_file_save (trace, file, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY);
   g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
-  g_assert_cmpuint (count_entries (dir), ==, 0);
-  remove_tree (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 0);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* A save that fails after writing two chunks leaves the old file as it was,
@@ -990,7 +948,7 @@ test_save_failure_keeps_old (void)
 {
   g_autoptr(JgTrace) good = build_trace (1000, 9);
   g_autoptr(JgTrace) bad = build_trace (200000, 10);
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "run.juggler", NULL);
   g_autofree char *new_path = g_build_filename (dir, "new.juggler", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
@@ -1018,13 +976,13 @@ test_save_failure_keeps_old (void)
   g_assert_cmpmem (before, before_len, after, after_len);
   loaded = load_ok (path);
   assert_traces_equal (good, loaded);
-  g_assert_cmpuint (count_entries (dir), ==, 1);
+  g_assert_cmpuint (test_count_entries (dir), ==, 1);
 
   g_assert_false (jg_trace_file_save (bad, new_file, NULL, &error));
   g_assert_error (error, JG_TRACE_FILE_ERROR, JG_TRACE_FILE_ERROR_INVALID);
   g_assert_false (g_file_test (new_path, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 1);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
@@ -1033,7 +991,7 @@ test_save_cancelled (void)
   g_autoptr(JgTrace) good = build_trace (100, 11);
   g_autoptr(JgTrace) other = build_trace (100, 12);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "run.juggler", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
@@ -1045,8 +1003,8 @@ test_save_cancelled (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   loaded = load_ok (path);
   assert_traces_equal (good, loaded);
-  g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 1);
+  g_assert_true (test_remove_tree (dir));
 }
 
 static void
@@ -1066,7 +1024,7 @@ test_save_read_only_dir (void)
       return;
     }
 
-  dir = make_tmp_dir ();
+  dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   path = g_build_filename (dir, "run.juggler", NULL);
   file = g_file_new_for_path (path);
   save_ok (good, path);
@@ -1077,8 +1035,8 @@ test_save_read_only_dir (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED);
   loaded = load_ok (path);
   assert_traces_equal (good, loaded);
-  g_assert_cmpuint (count_entries (dir), ==, 1);
-  remove_tree (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 1);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* What JSON cannot hold is refused, rather than written into a file that would
@@ -1088,7 +1046,7 @@ test_save_unwritable_values (void)
 {
   g_autoptr(JgTrace) trace = build_trace (10, 15);
   g_autoptr(JgTrace) strings = build_trace (10, 16);
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *path = g_build_filename (dir, "run.juggler", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
@@ -1104,8 +1062,8 @@ test_save_unwritable_values (void)
   g_assert_error (error, JG_TRACE_FILE_ERROR, JG_TRACE_FILE_ERROR_INVALID);
   assert_error_mentions (error, "Cannot save", "not valid UTF-8");
 
-  g_assert_cmpuint (count_entries (dir), ==, 0);
-  remove_tree (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 0);
+  g_assert_true (test_remove_tree (dir));
 }
 
 /* A symlink stays a symlink: the file it points to is replaced. */
@@ -1115,7 +1073,7 @@ test_save_through_symlink (void)
   g_autoptr(JgTrace) first = build_trace (10, 17);
   g_autoptr(JgTrace) second = build_trace (20, 18);
   g_autoptr(JgTrace) loaded = NULL;
-  g_autofree char *dir = make_tmp_dir ();
+  g_autofree char *dir = test_make_tmp_dir ("juggler-trace-file-XXXXXX");
   g_autofree char *target = g_build_filename (dir, "target.juggler", NULL);
   g_autofree char *link = g_build_filename (dir, "link.juggler", NULL);
 
@@ -1125,8 +1083,8 @@ test_save_through_symlink (void)
   g_assert_true (g_file_test (link, G_FILE_TEST_IS_SYMLINK));
   loaded = load_ok (target);
   assert_traces_equal (second, loaded);
-  g_assert_cmpuint (count_entries (dir), ==, 2);
-  remove_tree (dir);
+  g_assert_cmpuint (test_count_entries (dir), ==, 2);
+  g_assert_true (test_remove_tree (dir));
 }
 
 int

@@ -10,8 +10,8 @@ build="$top/build"
 
 # What Debian 12 needs to build, run and test Juggler.
 packages="gcc pkg-config meson ninja-build gettext python3 locales
-  libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libjson-glib-dev libuv1-dev libcairo2-dev
-  desktop-file-utils appstream libxml2-utils xvfb xauth poppler-utils"
+  libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libjson-glib-dev libuv1-dev libcairo2-dev libpango1.0-dev
+  desktop-file-utils appstream libxml2-utils xvfb xauth poppler-utils fonts-dejavu-core"
 
 install_missing () {
   missing=""

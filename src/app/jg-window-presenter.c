@@ -43,19 +43,14 @@ captions_shown (JgWindow *self)
   return presenting (self) || g_settings_get_boolean (self->settings, "show-captions");
 }
 
-/* The time the caption explains and steps start from: the replay's play head,
- * the held time, or the end of what was recorded. */
+/* The time the caption explains and steps start from: the replay's play head
+ * or the held time; G_MAXUINT64 for the newest events. */
 static guint64
 presenter_position (JgWindow *self)
 {
   guint64 play_head = _jg_window_get_play_head (self);
 
-  if (play_head != G_MAXUINT64)
-    return play_head;
-  if (self->presenter_hold != G_MAXUINT64)
-    return self->presenter_hold;
-
-  return G_MAXUINT64;
+  return play_head != G_MAXUINT64 ? play_head : self->presenter_hold;
 }
 
 /* Where a pause holds and a step starts when the whole trace shows: the
@@ -194,7 +189,7 @@ update_caption_bar (JgWindow *self)
       self->caption_source = g_timeout_add (CAPTION_INTERVAL_MS, caption_tick, self);
       g_source_set_name_by_id (self->caption_source, "[juggler] caption");
     }
-  else if (!shown && self->projector == NULL)
+  else if (!shown)
     {
       g_clear_handle_id (&self->caption_source, g_source_remove);
     }

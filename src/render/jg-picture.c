@@ -3,9 +3,10 @@
  * Everything is laid out in logical units first (the painter's pixels), then
  * scaled by a zoom: a frame of a given width and height is filled by zooming
  * the whole drawing, so a trace of three lanes on a 1920×1080 slide gets large
- * type rather than a strip with empty space under it. Text uses cairo's toy
- * API, like the painter, with metrics hinting off so it measures the same on
- * every surface. Files are written through JgAtomicFile: a failed export leaves
+ * type rather than a strip with empty space under it. Text goes through
+ * Pango (JgText), like the painter's: shaped, each string in its own direction,
+ * with metrics hinting off so it measures the same at every zoom and on every
+ * surface. Files are written through JgAtomicFile: a failed export leaves
  * nothing behind.
  */
 #define G_LOG_DOMAIN "jg-picture"
@@ -25,6 +26,7 @@
 #include "jg-palette.h"
 #include "jg-picture.h"
 #include "jg-spans.h"
+#include "jg-text.h"
 
 /* cairo's image surfaces stop at this many pixels a side. */
 #define MAX_DEVICE_PIXELS 32767
@@ -139,6 +141,7 @@ struct _JgPicture
   JgLod             *lod;
   JgSwimlanePainter *painter;
   cairo_t           *measure;
+  JgText            *text;
 
   JgSwimlaneView     view;
   JgSwimlaneTheme    theme;
@@ -385,58 +388,30 @@ make_tiles (JgPicture    *self,
 /* Text */
 
 static void
-set_font (cairo_t  *cr,
+set_font (JgText   *text,
           double    size,
           gboolean  bold)
 {
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
-                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, size);
+  jg_text_set_font (text, size, bold);
 }
 
 static double
-text_width (cairo_t    *cr,
-            const char *text)
+text_width (JgText     *text,
+            const char *str)
 {
-  cairo_text_extents_t extents;
-
-  cairo_text_extents (cr, text, &extents);
-  return extents.x_advance;
+  return jg_text_width (text, str);
 }
 
-/* @text, or as much of it as fits in @max_w followed by an ellipsis. */
-static char *
-fit_text (cairo_t    *cr,
-          const char *text,
-          double      max_w)
-{
-  glong len;
-
-  if (text_width (cr, text) <= max_w)
-    return g_strdup (text);
-  for (len = g_utf8_strlen (text, -1) - 1; len > 0; len--)
-    {
-      const char *end = g_utf8_offset_to_pointer (text, len);
-      g_autofree char *cut = g_strdup_printf ("%.*s…", (int) (end - text), text);
-
-      if (text_width (cr, cut) <= max_w)
-        return g_steal_pointer (&cut);
-    }
-  return g_strdup ("");
-}
-
-/* Draws @text with its baseline at @y, cut to @max_w. */
+/* Draws @str with its baseline at @y, cut to @max_w with an ellipsis. */
 static void
-show_text (cairo_t    *cr,
-           const char *text,
+show_text (JgText     *text,
+           cairo_t    *cr,
+           const char *str,
            double      x,
            double      y,
            double      max_w)
 {
-  g_autofree char *shown = fit_text (cr, text, max_w);
-
-  cairo_move_to (cr, x, y);
-  cairo_show_text (cr, shown);
+  jg_text_show (text, cr, str, x, y, max_w);
 }
 
 static void
@@ -500,22 +475,23 @@ layout_tiles (JgPicture   *self,
               Tile        *tiles,
               double       lw)
 {
-  cairo_t *cr = self->measure;
+  JgText *text = self->text;
   double gap = 2 * s->pad, avail = lw - 2 * s->pad;
   double total = -gap, big_w, col_a, col_b, big_h, small_h, x, y, row_h;
 
+  jg_text_update (text, self->measure);
   for (guint i = 0; i < N_FIGURES; i++)
     {
       Tile *tile = &tiles[i];
       double value_font = i < N_BIG_FIGURES ? s->big_font : s->value_font;
       double w, chip = tile->has_chip ? round (s->label_font * 0.8) + round (s->label_font * 0.5) : 0;
 
-      set_font (cr, s->label_font, s->bold);
-      w = chip + text_width (cr, tile->label);
-      set_font (cr, value_font, TRUE);
-      w = MAX (w, text_width (cr, tile->value));
-      set_font (cr, s->detail_font, s->bold);
-      w = MAX (w, text_width (cr, tile->detail));
+      set_font (text, s->label_font, s->bold);
+      w = chip + text_width (text, tile->label);
+      set_font (text, value_font, TRUE);
+      w = MAX (w, text_width (text, tile->value));
+      set_font (text, s->detail_font, s->bold);
+      w = MAX (w, text_width (text, tile->detail));
       tile->w = MIN (ceil (w), avail);
       tile->h = round (s->label_font * 1.5) + round (value_font * 1.15) + round (s->detail_font * 1.5);
       total += tile->w + gap;
@@ -827,30 +803,36 @@ jg_picture_get_painter (JgPicture *self)
 
 /* In logical units at the origin. */
 static void
-draw_title (cairo_t     *cr,
+draw_title (JgText      *text,
+            cairo_t     *cr,
             const Frame *frame)
 {
   const Sizes *s = frame->s;
   double y = s->pad + round (s->title_font * 0.95);
 
+  jg_text_update (text, cr);
+
   jg_rgba_set_source (cr, &frame->c->fg);
-  set_font (cr, s->title_font, TRUE);
-  show_text (cr, frame->title, s->pad, y, frame->lw - 2 * s->pad);
+  set_font (text, s->title_font, TRUE);
+  show_text (text, cr, frame->title, s->pad, y, frame->lw - 2 * s->pad);
 
   y += round (s->subtitle_font * 1.6);
   jg_rgba_set_source (cr, &frame->c->dim);
-  set_font (cr, s->subtitle_font, s->bold);
-  show_text (cr, frame->subtitle, s->pad, y, frame->lw - 2 * s->pad);
+  set_font (text, s->subtitle_font, s->bold);
+  show_text (text, cr, frame->subtitle, s->pad, y, frame->lw - 2 * s->pad);
 }
 
 /* In logical units, its top at the origin. */
 static void
-draw_band (cairo_t     *cr,
+draw_band (JgText      *text,
+           cairo_t     *cr,
            const Frame *frame)
 {
   const Sizes *s = frame->s;
   const Colors *c = frame->c;
   double line = s->bold ? 2 : 1;
+
+  jg_text_update (text, cr);
 
   jg_rgba_set_source (cr, &c->band);
   cairo_rectangle (cr, 0, 0, frame->lw, frame->band_h);
@@ -879,16 +861,16 @@ draw_band (cairo_t     *cr,
           x += chip + round (s->label_font * 0.5);
         }
       jg_rgba_set_source (cr, &c->dim);
-      set_font (cr, s->label_font, s->bold);
-      show_text (cr, tile->label, x, label_y, tile->x + tile->w - x);
+      set_font (text, s->label_font, s->bold);
+      show_text (text, cr, tile->label, x, label_y, tile->x + tile->w - x);
 
       jg_rgba_set_source (cr, &c->fg);
-      set_font (cr, value_font, TRUE);
-      show_text (cr, tile->value, tile->x, value_y, tile->w);
+      set_font (text, value_font, TRUE);
+      show_text (text, cr, tile->value, tile->x, value_y, tile->w);
 
       jg_rgba_set_source (cr, &c->dim);
-      set_font (cr, s->detail_font, s->bold);
-      show_text (cr, tile->detail, tile->x, detail_y, tile->w);
+      set_font (text, s->detail_font, s->bold);
+      show_text (text, cr, tile->detail, tile->x, detail_y, tile->w);
     }
 }
 
@@ -906,7 +888,7 @@ draw_frame (JgPicture   *self,
 
   cairo_save (cr);
   cairo_scale (cr, frame->zoom, frame->zoom);
-  draw_title (cr, frame);
+  draw_title (self->text, cr, frame);
   cairo_restore (cr);
 
   cairo_save (cr);
@@ -919,7 +901,7 @@ draw_frame (JgPicture   *self,
   use_text_options (cr);
   cairo_translate (cr, 0, frame->band_y);
   cairo_scale (cr, frame->zoom, frame->zoom);
-  draw_band (cr, frame);
+  draw_band (self->text, cr, frame);
   cairo_restore (cr);
 
   cairo_restore (cr);
@@ -1251,6 +1233,7 @@ jg_picture_finalize (GObject *object)
   g_clear_pointer (&self->lod, jg_lod_free);
   g_clear_pointer (&self->spans, jg_spans_free);
   g_clear_pointer (&self->measure, cairo_destroy);
+  g_clear_pointer (&self->text, jg_text_free);
   g_clear_object (&self->trace);
   g_free (self->title);
 
@@ -1278,4 +1261,5 @@ jg_picture_init (JgPicture *self)
   self->measure = cairo_create (surface);
   cairo_surface_destroy (surface);
   use_text_options (self->measure);
+  self->text = jg_text_new ();
 }

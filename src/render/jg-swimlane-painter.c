@@ -8,7 +8,8 @@
  * a busy zoomed-out trace (tens of thousands of runs) would cost tens of
  * milliseconds as paths. On vector surfaces (SVG, PDF) the same runs become
  * rectangles, one fill per paint. Text, arrows, marks, selection and hover are
- * drawn on top as vectors every frame.
+ * drawn on top as vectors every frame; text through Pango (JgText), shaped and
+ * in each string's own direction, its layouts kept from frame to frame.
  */
 #define G_LOG_DOMAIN "jg-swimlane-painter"
 
@@ -20,6 +21,7 @@
 
 #include "jg-palette.h"
 #include "jg-swimlane-painter.h"
+#include "jg-text.h"
 
 /* Sizes in user units (widget pixels). */
 typedef struct
@@ -271,7 +273,7 @@ struct _JgSwimlanePainter
   guint64          label_ns;    /* the shortest span that gets a label */
   double           counters_max;
 
-  cairo_t         *measure;     /* for text sizes outside a draw */
+  JgText          *text;        /* measures and draws every string */
   LegendKey        legend_key;
   guint            legend_rows;
 
@@ -1268,68 +1270,32 @@ draw_layer (JgSwimlanePainter *self,
 /* Text */
 
 static void
-set_font (cairo_t      *cr,
-          const Layout *layout,
-          double        size,
-          gboolean      bold)
+set_font (JgSwimlanePainter *self,
+          const Metrics     *m,
+          double             size,
+          gboolean           bold)
 {
-  cairo_select_font_face (cr, "Sans", CAIRO_FONT_SLANT_NORMAL,
-                          bold || layout->m.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, size);
+  jg_text_set_font (self->text, size, bold || m->bold);
 }
 
 /* Draws @text with its left edge at @x, centred on @y, cut to @max_w with an
  * ellipsis; returns the width drawn. */
 static double
-draw_text (cairo_t    *cr,
-           const char *text,
-           double      x,
-           double      y,
-           double      max_w)
+draw_text (JgSwimlanePainter *self,
+           cairo_t           *cr,
+           const char        *text,
+           double             x,
+           double             y,
+           double             max_w)
 {
-  cairo_text_extents_t extents;
-  cairo_font_extents_t font;
-  g_autofree char *cut = NULL;
-  const char *shown = text;
-
-  if (max_w <= 0)
-    return 0;
-  cairo_text_extents (cr, text, &extents);
-  if (extents.x_advance > max_w)
-    {
-      glong len = g_utf8_strlen (text, -1);
-
-      /* Drop characters until it fits with the ellipsis. */
-      while (len > 0)
-        {
-          const char *end;
-
-          len--;
-          end = g_utf8_offset_to_pointer (text, len);
-          g_free (cut);
-          cut = g_strdup_printf ("%.*s…", (int) (end - text), text);
-          cairo_text_extents (cr, cut, &extents);
-          if (extents.x_advance <= max_w)
-            break;
-        }
-      if (len == 0)
-        return 0;
-      shown = cut;
-    }
-  cairo_font_extents (cr, &font);
-  cairo_move_to (cr, x, round (y + (font.ascent - font.descent) / 2));
-  cairo_show_text (cr, shown);
-  return extents.x_advance;
+  return jg_text_show_centred (self->text, cr, text, x, y, max_w);
 }
 
 static double
-text_width (cairo_t    *cr,
-            const char *text)
+text_width (JgSwimlanePainter *self,
+            const char        *text)
 {
-  cairo_text_extents_t extents;
-
-  cairo_text_extents (cr, text, &extents);
-  return extents.x_advance;
+  return jg_text_width (self->text, text);
 }
 
 static char *
@@ -1457,7 +1423,7 @@ draw_span_label (JgSwimlanePainter *self,
     }
 
   jg_rgba_set_source (cr, &color);
-  draw_text (cr, text, x0 + 3, y + layout->m.lane_h / 2, x1 - x0 - 6);
+  draw_text (self, cr, text, x0 + 3, y + layout->m.lane_h / 2, x1 - x0 - 6);
 }
 
 static void
@@ -1466,7 +1432,7 @@ draw_span_labels (JgSwimlanePainter *self,
                   const Layout      *layout)
 {
   cairo_save (cr);
-  set_font (cr, layout, layout->m.small_font, FALSE);
+  set_font (self, &layout->m, layout->m.small_font, FALSE);
   for (guint i = 0; i < self->labels->len; i++)
     {
       const Label *label = &g_array_index (self->labels, Label, i);
@@ -1728,10 +1694,9 @@ legend_add (GArray     *items,
 }
 
 /* The legend's items, flowed into rows across @width; returns how many rows.
- * Text is measured on @cr with the legend's font already set. */
+ * Text is measured in the legend's font, already set. */
 static guint
 legend_build (JgSwimlanePainter *self,
-              cairo_t           *cr,
               const Metrics     *m,
               double             width,
               gboolean           has_gil,
@@ -1789,7 +1754,7 @@ legend_build (JgSwimlanePainter *self,
       LegendItem *item = &g_array_index (items, LegendItem, i);
       double mark = item->kind == LEGEND_NOTE ? 0 : item->kind == LEGEND_STATE || item->kind == LEGEND_TASK
                     ? swatch : m->line * 5;
-      double w = mark + (mark > 0 ? 6 : 0) + text_width (cr, item->text);
+      double w = mark + (mark > 0 ? 6 : 0) + text_width (self, item->text);
 
       if (x > m->pad && x + w > width - m->pad)
         {
@@ -1823,18 +1788,10 @@ legend_rows (JgSwimlanePainter *self,
 
   items = g_array_new (FALSE, FALSE, sizeof (LegendItem));
 
-  if (self->measure == NULL)
-    {
-      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
-
-      self->measure = cairo_create (surface);
-      cairo_surface_destroy (surface);
-    }
   g_array_set_clear_func (items, legend_item_clear);
-  cairo_select_font_face (self->measure, "Sans", CAIRO_FONT_SLANT_NORMAL,
-                          m->bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (self->measure, m->font);
-  rows = legend_build (self, self->measure, m, width, has_gil, items);
+  /* Measured as the last frame was drawn (or as on an image, before one). */
+  set_font (self, m, m->font, FALSE);
+  rows = legend_build (self, m, width, has_gil, items);
   self->legend_key = key;
   self->legend_rows = rows;
   return rows;
@@ -1883,8 +1840,8 @@ draw_legend (JgSwimlanePainter *self,
   double w = h * 1.6;
 
   g_array_set_clear_func (items, legend_item_clear);
-  set_font (cr, layout, layout->m.font, FALSE);
-  legend_build (self, cr, &layout->m, layout->width, layout->n_gil > 0, items);
+  set_font (self, &layout->m, layout->m.font, FALSE);
+  legend_build (self, &layout->m, layout->width, layout->n_gil > 0, items);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -1913,7 +1870,7 @@ draw_legend (JgSwimlanePainter *self,
           break;
         }
       jg_rgba_set_source (cr, item->kind == LEGEND_NOTE ? &colors->dim : &colors->fg);
-      draw_text (cr, item->text, x, y + h / 2, layout->width - x);
+      draw_text (self, cr, item->text, x, y + h / 2, layout->width - x);
     }
 }
 
@@ -1941,16 +1898,16 @@ draw_axis (JgSwimlanePainter *self,
     }
   cairo_stroke (cr);
 
-  set_font (cr, layout, layout->m.font, FALSE);
+  set_font (self, &layout->m, layout->m.font, FALSE);
   jg_rgba_set_source (cr, &colors->fg);
   for (guint i = 0; i < ticks->len; i++)
     {
       const Tick *tick = &g_array_index (ticks, Tick, i);
       g_autofree char *label = format_tick (tick->ts, step, self->t1);
-      double w = text_width (cr, label);
+      double w = text_width (self, label);
       double x = CLAMP (tick->x - w / 2, layout->plot_x, layout->width - w);
 
-      draw_text (cr, label, x, layout->axis_y + (layout->m.axis_h - tick_len) / 2, w + 1);
+      draw_text (self, cr, label, x, layout->axis_y + (layout->m.axis_h - tick_len) / 2, w + 1);
     }
 }
 
@@ -1974,35 +1931,35 @@ draw_names (JgSwimlanePainter *self,
     double sw = layout->m.font;
     g_autofree char *top = g_strdup_printf ("%.0f", self->counters_max);
 
-    set_font (cr, layout, layout->m.font, FALSE);
+    set_font (self, &layout->m, layout->m.font, FALSE);
     jg_rgba_set_source (cr, &paints[PAINT_CONCURRENCY].color);
     cairo_rectangle (cr, pad, y + row / 2 - sw / 2, sw, sw);
     cairo_fill (cr);
     jg_rgba_set_source (cr, &colors->fg);
-    draw_text (cr, _("In flight"), pad + sw + 6, y + row / 2, name_w - sw - 6);
+    draw_text (self, cr, _("In flight"), pad + sw + 6, y + row / 2, name_w - sw - 6);
     jg_rgba_set_source (cr, &paints[PAINT_PARALLELISM].color);
     cairo_rectangle (cr, pad, y + row * 1.5 - sw / 2, sw, sw);
     cairo_fill (cr);
     jg_rgba_set_source (cr, &colors->fg);
-    draw_text (cr, _("Running"), pad + sw + 6, y + row * 1.5, name_w - sw - 6);
+    draw_text (self, cr, _("Running"), pad + sw + 6, y + row * 1.5, name_w - sw - 6);
 
-    set_font (cr, layout, layout->m.small_font, FALSE);
+    set_font (self, &layout->m, layout->m.small_font, FALSE);
     jg_rgba_set_source (cr, &colors->dim);
-    draw_text (cr, top, layout->plot_x + 3, y + layout->m.small_font * 0.7, 100);
+    draw_text (self, cr, top, layout->plot_x + 3, y + layout->m.small_font * 0.7, 100);
     if (machine != NULL && machine->n_cores > 0 && machine->n_cores <= self->counters_max)
       {
         g_autofree char *cores = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u core", "%u cores",
                                                               machine->n_cores),
                                                   machine->n_cores);
         double cy = y + layout->m.counters_h * (1 - machine->n_cores / self->counters_max);
-        double w = text_width (cr, cores);
+        double w = text_width (self, cores);
 
-        draw_text (cr, cores, layout->plot_x + layout->plot_w - w - 3,
+        draw_text (self, cr, cores, layout->plot_x + layout->plot_w - w - 3,
                    cy - layout->m.small_font * 0.7, w + 1);
       }
   }
 
-  set_font (cr, layout, layout->m.font, TRUE);
+  set_font (self, &layout->m, layout->m.font, TRUE);
   for (guint g = 0; g < layout->n_gil; g++)
     {
       g_autofree char *name = layout->n_gil == 1 ? g_strdup (_("GIL"))
@@ -2010,7 +1967,7 @@ draw_names (JgSwimlanePainter *self,
                               : g_strdup_printf (_("GIL %u"), jg_lod_get_gil_interp (self->lod, g));
 
       jg_rgba_set_source (cr, &colors->fg);
-      draw_text (cr, name, pad, layout->gil_y + g * layout->row_h + h / 2, name_w);
+      draw_text (self, cr, name, pad, layout->gil_y + g * layout->row_h + h / 2, name_w);
     }
 
   cairo_save (cr);
@@ -2028,7 +1985,7 @@ draw_names (JgSwimlanePainter *self,
       if (y >= layout->height)
         break;
       name = row_name (self, row);
-      set_font (cr, layout, layout->m.font, selected);
+      set_font (self, &layout->m, layout->m.font, selected);
       /* A chip of the task's colour, to find it in the GIL and core lanes. */
       if (self->view == JG_SWIMLANE_VIEW_TASKS)
         {
@@ -2040,7 +1997,7 @@ draw_names (JgSwimlanePainter *self,
           x += chip + 6;
         }
       jg_rgba_set_source (cr, &colors->fg);
-      draw_text (cr, name, x, y + h / 2, layout->m.label_w - x - pad);
+      draw_text (self, cr, name, x, y + h / 2, layout->m.label_w - x - pad);
     }
   cairo_restore (cr);
 }
@@ -2213,6 +2170,8 @@ jg_swimlane_painter_draw (JgSwimlanePainter *self,
   self->label_ns = (guint64) (layout.m.small_font * 5 / layout.plot_w * (double) (self->t1 - self->t0));
   dw = (int) lround (layout.plot_w * scale);
   dh = (int) lround ((layout.height - layout.counters_y) * scale);
+  /* Text follows this target's transform and font options. */
+  jg_text_update (self->text, cr);
 
   cairo_save (cr);
   cairo_rectangle (cr, 0, 0, layout.width, layout.height);
@@ -2850,7 +2809,7 @@ jg_swimlane_painter_finalize (GObject *object)
 
   g_clear_object (&self->trace);
   g_clear_pointer (&self->raster, cairo_surface_destroy);
-  g_clear_pointer (&self->measure, cairo_destroy);
+  g_clear_pointer (&self->text, jg_text_free);
   g_clear_pointer (&self->labels, g_array_unref);
   g_clear_pointer (&self->handoffs, g_array_unref);
   g_clear_pointer (&self->drops, g_array_unref);
@@ -2957,4 +2916,5 @@ jg_swimlane_painter_init (JgSwimlanePainter *self)
   self->labels = g_array_new (FALSE, FALSE, sizeof (Label));
   self->handoffs = g_array_new (FALSE, FALSE, sizeof (Handoff));
   self->drops = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->text = jg_text_new ();
 }

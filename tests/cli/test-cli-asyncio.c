@@ -1,13 +1,11 @@
 /* test-cli-asyncio.c: `juggler-cli run --model asyncio|hybrid` as a user runs
  * it: the real binary on the asyncio built-ins, its JSON summary with loop
  * lag, the text report, and clear refusals. */
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "jg-cli-test.h"
-
-static char *cache_dir;
+#include "jg-test-util.h"
 
 /* nisab-gather: three fetches of 0.2, 0.2 and 0.1 s take about 0.2 s on one
  * loop, and the summary says how late its timers fired. */
@@ -100,13 +98,11 @@ int
 main (int    argc,
       char **argv)
 {
+  g_autofree char *tmp_dir = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  cache_dir = g_dir_make_tmp ("juggler-cli-asyncio-XXXXXX", NULL);
-  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
-  jg_cli_test_setenv ("XDG_CACHE_HOME", cache_dir);
-  g_assert_nonnull (cache_dir);
+  tmp_dir = jg_cli_test_make_tmp_dir ("juggler-cli-asyncio-XXXXXX");
 
   g_test_add_func ("/cli/asyncio/nisab-json", test_nisab_json);
   g_test_add_func ("/cli/asyncio/blocking-call", test_blocking_call);
@@ -115,21 +111,6 @@ main (int    argc,
 
   status = g_test_run ();
 
-  {
-    g_autoptr (GDir) dir = g_dir_open (cache_dir, 0, NULL);
-    const char *name;
-
-    /* The calibration cache: juggler/calibration.json. */
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *sub = g_build_filename (cache_dir, name, NULL);
-        g_autofree char *file = g_build_filename (sub, "calibration.json", NULL);
-
-        g_unlink (file);
-        g_rmdir (sub);
-      }
-  }
-  g_rmdir (cache_dir);
-  g_free (cache_dir);
+  test_remove_tree (tmp_dir);
   return status;
 }

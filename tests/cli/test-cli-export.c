@@ -1,12 +1,12 @@
 /* test-cli-export.c: `juggler-cli export` and `juggler-cli import` as a user
  * runs them: a real process, real files, stdout, stderr and exit status.
  * Pictures are checked as files here; their pixels in test-picture. */
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "jg-chrome-trace.h"
 #include "jg-cli-test.h"
 #include "jg-metrics.h"
+#include "jg-test-util.h"
 #include "jg-trace-file.h"
 
 static char *tmp_dir;
@@ -497,8 +497,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("juggler-cli-export-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
+  tmp_dir = test_make_tmp_dir ("juggler-cli-export-XXXXXX");
 
   g_test_add_func ("/cli/export/export-import", test_export_import);
   g_test_add_func ("/cli/export/json-and-inferred-format", test_export_json_and_inferred_format);
@@ -511,18 +510,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  {
-    g_autoptr (GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-
-        g_unlink (path);
-      }
-    g_rmdir (tmp_dir);
-  }
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -15,15 +15,14 @@ run_recommend_argv (const char         *advisor_dir,
                     const char * const *argv)
 {
   g_autoptr (GPtrArray) args = g_ptr_array_new ();
-  g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher ();
+  /* The C locale: the texts compared below are the English originals. */
+  g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher_c_locale ();
 
   g_ptr_array_add (args, (char *) "recommend");
   for (guint i = 0; argv[i] != NULL; i++)
     g_ptr_array_add (args, (char *) argv[i]);
   g_ptr_array_add (args, NULL);
 
-  /* The C locale: the texts compared below are the English originals. */
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   if (advisor_dir != NULL)
     g_subprocess_launcher_setenv (launcher, "JUGGLER_ADVISOR_DIR", advisor_dir, TRUE);
   return jg_cli_test_runv (launcher, (const char * const *) args->pdata);
@@ -33,14 +32,12 @@ static JgCliResult
 run_recommend (const char *first,
                ...)
 {
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GPtrArray) args = NULL;
   va_list ap;
 
   va_start (ap, first);
-  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
+  args = jg_cli_test_argv_valist (NULL, first, ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
   return run_recommend_argv (NULL, (const char * const *) args->pdata);
 }
 

@@ -1,7 +1,6 @@
 /* test-cli-run.c: `juggler-cli run` as a user runs it: the real binary on the
  * built-in scenarios and on a file of one's own, its JSON summary, the saved
  * trace, Ctrl+C, and clear failures. */
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "jg-cli-test.h"
+#include "jg-test-util.h"
 
 static char *tmp_dir;
 
@@ -14,15 +15,13 @@ static JgCliResult
 run_cli (const char *scenario_dir,
          ...)
 {
-  g_autoptr (GPtrArray) args = g_ptr_array_new ();
+  g_autoptr (GPtrArray) args = NULL;
   g_autoptr (GSubprocessLauncher) launcher = jg_cli_test_launcher ();
   va_list ap;
 
   va_start (ap, scenario_dir);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) arg);
+  args = jg_cli_test_argv_valist (NULL, va_arg (ap, const char *), ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
 
   if (scenario_dir != NULL)
     g_subprocess_launcher_setenv (launcher, "JUGGLER_SCENARIO_DIR", scenario_dir, TRUE);
@@ -283,7 +282,7 @@ main (int   argc,
 
       g_setenv ("JUGGLER_SCENARIO_DIR", dir, TRUE);
     }
-  tmp_dir = g_dir_make_tmp ("juggler-cli-scenarios-XXXXXX", NULL);
+  tmp_dir = test_make_tmp_dir ("juggler-cli-scenarios-XXXXXX");
 
   g_test_add_func ("/cli/scenarios/help", test_help);
   g_test_add_func ("/cli/scenarios/list-json", test_list_json);
@@ -293,7 +292,7 @@ main (int   argc,
   g_test_add_func ("/cli/scenarios/validate-bad", test_validate_bad);
   status = g_test_run ();
 
-  g_rmdir (tmp_dir);
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

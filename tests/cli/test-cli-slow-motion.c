@@ -2,7 +2,6 @@
  * it: the run really takes about N times as long, the summary gives the
  * stretched and the real wall time, the saved trace knows its scale, and a
  * factor out of range is refused with a message naming the option. */
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>

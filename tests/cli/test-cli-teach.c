@@ -2,38 +2,19 @@
  * uses them: the built-in course checks out, a lesson is prepared with its
  * traces and opened again without running anything, bad lessons fail with the
  * file and the field, and a real run's captions name its threads. */
-#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "jg-cli-test.h"
+#include "jg-test-util.h"
 #include "jg-trace-file.h"
 
 static char *tmp_dir;
-static char *cache_dir;
 
 static char *
 tmp_path (const char *name)
 {
   return g_build_filename (tmp_dir, name, NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 /* The built-in course: listed, and every step checked. */
@@ -274,15 +255,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("juggler-cli-teach-XXXXXX", &error);
-  g_assert_no_error (error);
-  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
-  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
-  jg_cli_test_setenv ("XDG_CACHE_HOME", cache_dir);
+  tmp_dir = jg_cli_test_make_tmp_dir ("juggler-cli-teach-XXXXXX");
 
   g_test_add_func ("/cli/teach/builtin-course", test_builtin_course);
   g_test_add_func ("/cli/teach/prepare-and-open", test_prepare_and_open);
@@ -291,8 +267,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
-  g_free (cache_dir);
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -1,10 +1,10 @@
 /* test-cli.c: juggler-cli as a user runs it: a real process, real files, its
  * stdout, stderr and exit status. */
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "jg-cli-test.h"
 #include "jg-metrics.h"
+#include "jg-test-util.h"
 #include "jg-trace-file.h"
 
 static char *tmp_dir;
@@ -158,25 +158,13 @@ main (int argc, char *argv[])
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("juggler-cli-test-XXXXXX", NULL);
+  tmp_dir = test_make_tmp_dir ("juggler-cli-test-XXXXXX");
   g_test_add_func ("/cli/help", test_help);
   g_test_add_func ("/cli/info", test_info);
   g_test_add_func ("/cli/info-bad-files", test_info_bad_files);
   g_test_add_func ("/cli/bench-json", test_bench_json);
   status = g_test_run ();
-  /* Best effort: the directory holds only what the tests wrote. */
-  {
-    g_autoptr (GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-
-        g_unlink (path);
-      }
-    g_rmdir (tmp_dir);
-  }
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

@@ -6,6 +6,67 @@
 #include <string.h>
 
 #include "jg-display-test.h"
+#include "jg-format.h"
+#include "jg-metrics-strip.h"
+#include "jg-player-bar.h"
+#include "jg-resources.h"
+#include "jg-scenario-panel.h"
+#include "jg-test-util.h"
+#include "jg-trace-file.h"
+
+void
+jg_test_init (int    *argc,
+              char ***argv)
+{
+  gtk_disable_setlocale ();
+  g_test_init (argc, argv, NULL);
+  gtk_init ();
+  jg_register_resource ();
+}
+
+JgApplication *
+jg_test_application_new (void)
+{
+  JgApplication *app = jg_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+
+  return app;
+}
+
+int
+jg_test_run (JgApplication  **app,
+             char           **tmpdir)
+{
+  int status = g_test_run ();
+
+  g_clear_object (app);
+  if (tmpdir != NULL && *tmpdir != NULL)
+    {
+      test_remove_tree (*tmpdir);
+      g_clear_pointer (tmpdir, g_free);
+    }
+
+  return status;
+}
+
+JgWindow *
+jg_test_window_new (JgApplication *app,
+                    int            width,
+                    int            height)
+{
+  JgWindow *window = jg_window_new (GTK_APPLICATION (app));
+
+  if (width > 0 && height > 0)
+    gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  jg_test_wait_drawn (GTK_WIDGET (window));
+
+  return window;
+}
 
 typedef struct
 {
@@ -105,6 +166,180 @@ jg_test_child (gpointer    widget,
   return child;
 }
 
+void
+jg_test_activate (gpointer    widget,
+                  const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (widget), action, NULL));
+}
+
+GtkWindow *
+jg_test_canvas_window_new (GtkWidget *child,
+                           JgCanvas  *canvas,
+                           JgTrace   *trace)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+
+  gtk_window_set_default_size (window, 1000, 600);
+  gtk_window_set_child (window, child);
+  jg_canvas_set_style (canvas, JG_CANVAS_STYLE_LIGHT);
+  jg_canvas_set_trace (canvas, trace, NULL, NULL);
+  gtk_window_present (window);
+  jg_test_wait_drawn (GTK_WIDGET (window));
+  jg_swimlane_painter_clear_hover (jg_canvas_get_painter (canvas));
+
+  return window;
+}
+
+gpointer
+jg_test_window_child (JgWindow   *window,
+                      const char *name)
+{
+  return jg_test_child (window, JG_TYPE_WINDOW, name);
+}
+
+const char *
+jg_test_strip_text (JgWindow   *window,
+                    const char *name)
+{
+  return gtk_label_get_label (jg_test_child (jg_test_window_child (window, "strip"), JG_TYPE_METRICS_STRIP, name));
+}
+
+void
+jg_test_assert_strip_shows (JgWindow  *window,
+                            JgTrace   *trace,
+                            guint64    until,
+                            JgMetrics *metrics)
+{
+  g_autoptr(JgSpans) spans = jg_spans_new ();
+  g_autofree JgMetrics *own = NULL;
+  g_autofree char *concurrency = NULL;
+  g_autofree char *parallelism = NULL;
+  g_autofree char *wall = NULL;
+  g_autofree char *utilisation = NULL;
+  g_autofree char *gil_wait = NULL;
+
+  if (metrics == NULL)
+    metrics = own = g_new0 (JgMetrics, 1);
+  jg_spans_update (spans, trace);
+  jg_metrics_compute (metrics, trace, spans, until);
+  concurrency = jg_format_mean (metrics->concurrency);
+  parallelism = jg_format_mean (metrics->parallelism);
+  wall = jg_format_duration (metrics->wall_ns);
+  utilisation = jg_format_percent (metrics->core_utilisation);
+  gil_wait = jg_format_duration (metrics->gil_wait_ns);
+
+  g_assert_cmpstr (jg_test_strip_text (window, "concurrency_label"), ==, concurrency);
+  g_assert_cmpstr (jg_test_strip_text (window, "parallelism_label"), ==, parallelism);
+  g_assert_cmpstr (jg_test_strip_text (window, "wall_time_label"), ==, wall);
+  g_assert_cmpstr (jg_test_strip_text (window, "utilisation_label"), ==, utilisation);
+  g_assert_cmpstr (jg_test_strip_text (window, "gil_wait_label"), ==, gil_wait);
+}
+
+JgPlayer *
+jg_test_window_player (JgWindow *window)
+{
+  return jg_player_bar_get_player (jg_test_window_child (window, "player_bar"));
+}
+
+GtkWindow *
+jg_test_find_toplevel (GType type)
+{
+  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
+        return toplevel;
+    }
+
+  return NULL;
+}
+
+void
+jg_test_choose_scenario (JgWindow   *window,
+                         const char *id)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.scenario", "s", id));
+  g_assert_nonnull (jg_window_get_scenario (window));
+}
+
+void
+jg_test_set_parameter (JgWindow   *window,
+                       const char *name,
+                       double      value)
+{
+  GtkWidget *editor = jg_scenario_panel_get_editor (jg_test_window_child (window, "panel"), name);
+
+  g_assert_nonnull (editor);
+  if (GTK_IS_SWITCH (editor))
+    gtk_switch_set_active (GTK_SWITCH (editor), value != 0);
+  else
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), value);
+}
+
+gboolean
+jg_test_window_loaded (gpointer window)
+{
+  return !jg_window_get_loading (window);
+}
+
+gboolean
+jg_test_window_run_finished (gpointer window)
+{
+  JgRun *run = jg_window_get_run (window);
+
+  return run != NULL && jg_run_is_finished (run);
+}
+
+gboolean
+jg_test_speedup_measured (gpointer window)
+{
+  return !g_str_equal (jg_test_strip_text (window, "speedup_label"), "measuring…");
+}
+
+static void
+run_finished_cb (JgRun          *run,
+                 JgTestRunWatch *watch)
+{
+  watch->finished = TRUE;
+}
+
+JgRun *
+jg_test_start_run (JgWindow       *window,
+                   GtkWidget      *widget,
+                   const char     *action,
+                   JgTestRunWatch *watch)
+{
+  g_assert_true (gtk_widget_activate_action (widget, action, NULL));
+  watch->run = jg_window_get_run (window);
+  g_assert_nonnull (watch->run);
+
+  /* Nothing has iterated the main context since: "finished" is still to come. */
+  watch->finished = FALSE;
+  g_signal_connect (watch->run, "finished", G_CALLBACK (run_finished_cb), watch);
+
+  return watch->run;
+}
+
+static gboolean
+watch_finished (gpointer user_data)
+{
+  return ((JgTestRunWatch *) user_data)->finished;
+}
+
+gboolean
+jg_test_wait_run (JgTestRunWatch *watch,
+                  double          timeout_s)
+{
+  gboolean finished = jg_test_wait_for (watch_finished, watch, timeout_s);
+
+  g_signal_handlers_disconnect_by_data (watch->run, watch);
+  return finished;
+}
+
 GdkTexture *
 jg_test_render (GtkWidget *widget)
 {
@@ -189,4 +424,92 @@ jg_test_screenshot (GtkWidget  *widget,
 
   g_assert_true (gdk_texture_save_to_png (texture, target));
   g_test_message ("screenshot saved to %s", target);
+}
+
+void
+jg_test_downloads_begin (JgTrace *trace,
+                         guint32  pid,
+                         guint32  task[3],
+                         guint32  worker[3])
+{
+  const guint32 *t = task, *w = worker;
+  JgRunInfo run = {
+    .model = "threads",
+    .workers = 3,
+    .interpreter = "gil",
+    .switch_interval_ms = 5.0,
+  };
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *worker_name = g_strdup_printf ("thread %u", i + 1);
+      g_autofree char *task_name = g_strdup_printf ("download %c", 'A' + i);
+
+      worker[i] = jg_trace_add_worker (trace, worker_name, JG_WORKER_THREAD, pid);
+      task[i] = jg_trace_add_task (trace, task_name, JG_LANE_NONE);
+    }
+  jg_trace_set_run_info (trace, &run);
+
+  {
+    const JgEvent events[] = {
+      { 0, t[0], w[0], JG_EVENT_TASK_BEGIN, 0, 0 },
+      { 0, t[1], w[1], JG_EVENT_TASK_BEGIN, 1, 0 },
+      { 0, t[2], w[2], JG_EVENT_TASK_BEGIN, 2, 0 },
+      { 0, t[0], w[0], JG_EVENT_RUN, 0, 0 },
+      { 0, t[1], w[1], JG_EVENT_RUN, 1, 0 },
+      { 0, t[2], w[2], JG_EVENT_SUSPEND, 2, JG_SUSPEND_GIL },
+    };
+
+    jg_trace_append (trace, events, G_N_ELEMENTS (events));
+  }
+}
+
+void
+jg_test_downloads_end (JgTrace       *trace,
+                       const guint32  task[3],
+                       const guint32  worker[3],
+                       guint64        unit,
+                       JgEndStatus    b_end)
+{
+  const guint32 *t = task, *w = worker;
+  const JgEvent events[] = {
+    { 40 * unit, t[1], w[1], JG_EVENT_SUSPEND, 1, JG_SUSPEND_IO },
+    { 60 * unit, t[2], w[2], JG_EVENT_RUN, 2, 0 },
+    { 80 * unit, t[1], w[1], JG_EVENT_RUN, 1, 0 },
+    { 90 * unit, t[2], w[2], JG_EVENT_TASK_END, 2, JG_END_ARG (JG_END_OK, 0) },
+    { 100 * unit, t[0], w[0], JG_EVENT_TASK_END, 0, JG_END_ARG (JG_END_OK, 0) },
+    { 100 * unit, t[1], w[1], JG_EVENT_TASK_END, 1, JG_END_ARG (b_end, 0) },
+  };
+
+  jg_trace_append (trace, events, G_N_ELEMENTS (events));
+  jg_trace_set_end_ns (trace, 100 * unit);
+}
+
+GFile *
+jg_test_write_file (const char *dir,
+                    const char *name,
+                    const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+
+  return g_file_new_for_path (path);
+}
+
+GFile *
+jg_test_save_trace (JgTrace    *trace,
+                    const char *dir,
+                    const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (jg_trace_file_save (trace, file, NULL, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&file);
 }

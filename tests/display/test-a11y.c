@@ -18,7 +18,6 @@
 #include "jg-canvas.h"
 #include "jg-display-test.h"
 #include "jg-palette.h"
-#include "jg-resources.h"
 #include "jg-window.h"
 
 #define MS G_GUINT64_CONSTANT (1000000) /* ns */
@@ -43,39 +42,11 @@ make_trace (guint32 *t,
 {
   JgTrace *trace = jg_trace_new ();
   JgMachineInfo machine = { 4, "test", "Test CPU", "test" };
-  JgRunInfo run = { "threads", 3, "gil", 5.0, NULL };
 
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *worker = g_strdup_printf ("thread %u", i + 1);
-      g_autofree char *task = g_strdup_printf ("download %c", 'A' + i);
-
-      w[i] = jg_trace_add_worker (trace, worker, JG_WORKER_THREAD, 1);
-      t[i] = jg_trace_add_task (trace, task, JG_LANE_NONE);
-    }
+  jg_test_downloads_begin (trace, 1, t, w);
+  jg_test_downloads_end (trace, t, w, MS, JG_END_OK);
   jg_trace_set_machine (trace, &machine);
-  jg_trace_set_run_info (trace, &run);
   jg_trace_set_scenario (trace, "test", "Three downloads", NULL);
-
-  {
-    const JgEvent events[] = {
-      { 0, t[0], w[0], JG_EVENT_TASK_BEGIN, 0, 0 },
-      { 0, t[1], w[1], JG_EVENT_TASK_BEGIN, 1, 0 },
-      { 0, t[2], w[2], JG_EVENT_TASK_BEGIN, 2, 0 },
-      { 0, t[0], w[0], JG_EVENT_RUN, 0, 0 },
-      { 0, t[1], w[1], JG_EVENT_RUN, 1, 0 },
-      { 0, t[2], w[2], JG_EVENT_SUSPEND, 2, JG_SUSPEND_GIL },
-      { 40 * MS, t[1], w[1], JG_EVENT_SUSPEND, 1, JG_SUSPEND_IO },
-      { 60 * MS, t[2], w[2], JG_EVENT_RUN, 2, 0 },
-      { 80 * MS, t[1], w[1], JG_EVENT_RUN, 1, 0 },
-      { 90 * MS, t[2], w[2], JG_EVENT_TASK_END, 2, JG_END_ARG (JG_END_OK, 0) },
-      { 100 * MS, t[0], w[0], JG_EVENT_TASK_END, 0, JG_END_ARG (JG_END_OK, 0) },
-      { 100 * MS, t[1], w[1], JG_EVENT_TASK_END, 1, JG_END_ARG (JG_END_OK, 0) },
-    };
-
-    jg_trace_append (trace, events, G_N_ELEMENTS (events));
-  }
-  jg_trace_set_end_ns (trace, 100 * MS);
   jg_trace_finish (trace);
 
   return trace;
@@ -93,20 +64,13 @@ fixture_set_up (Fixture       *fixture,
   gtk_widget_set_default_direction (rtl ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR);
 
   fixture->trace = make_trace (fixture->task, fixture->worker);
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1000, 600);
   box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
   fixture->button = gtk_button_new_with_mnemonic ("_Start");
   fixture->canvas = JG_CANVAS (jg_canvas_new ());
   gtk_widget_set_hexpand (GTK_WIDGET (fixture->canvas), TRUE);
   gtk_box_append (GTK_BOX (box), fixture->button);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (fixture->canvas));
-  gtk_window_set_child (fixture->window, box);
-  jg_canvas_set_style (fixture->canvas, JG_CANVAS_STYLE_LIGHT);
-  jg_canvas_set_trace (fixture->canvas, fixture->trace, NULL, NULL);
-  gtk_window_present (fixture->window);
-  jg_test_wait_drawn (GTK_WIDGET (fixture->window));
-  jg_swimlane_painter_clear_hover (jg_canvas_get_painter (fixture->canvas));
+  fixture->window = jg_test_canvas_window_new (box, fixture->canvas, fixture->trace);
 }
 
 static void
@@ -116,13 +80,6 @@ fixture_tear_down (Fixture       *fixture,
   gtk_window_destroy (fixture->window);
   g_clear_object (&fixture->trace);
   gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
-}
-
-static void
-activate (Fixture    *fixture,
-          const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->canvas), action, NULL));
 }
 
 static void
@@ -272,8 +229,8 @@ test_a11y_keyboard (Fixture       *fixture,
   g_assert_true (gtk_widget_is_focus (GTK_WIDGET (fixture->canvas)));
 
   /* Down twice: the third lane, C, waiting for the GIL at the start. */
-  activate (fixture, "canvas.next-lane");
-  activate (fixture, "canvas.next-lane");
+  jg_test_activate (fixture->canvas, "canvas.next-lane");
+  jg_test_activate (fixture->canvas, "canvas.next-lane");
   assert_cursor (fixture, 2, t[2], 0, 60 * MS);
   /* Told at once, not when things settle: the person waits to hear it. */
   description = jg_canvas_get_accessible_description (fixture->canvas);
@@ -282,22 +239,22 @@ test_a11y_keyboard (Fixture       *fixture,
   assert_told (fixture->canvas, description);
 
   /* Right: C's next span, Running from 60 ms. No more after it. */
-  activate (fixture, "canvas.next-span");
+  jg_test_activate (fixture->canvas, "canvas.next-span");
   assert_cursor (fixture, 2, t[2], 60 * MS, 90 * MS);
   assert_contains (jg_canvas_get_accessible_description (fixture->canvas), "Running. From 60.0 ms, for 30.0 ms");
-  activate (fixture, "canvas.next-span");
+  jg_test_activate (fixture->canvas, "canvas.next-span");
   assert_cursor (fixture, 2, t[2], 60 * MS, 90 * MS);
 
   /* Up keeps the moment: B was waiting on I/O at 60 ms; Left, its run before. */
-  activate (fixture, "canvas.previous-lane");
+  jg_test_activate (fixture->canvas, "canvas.previous-lane");
   assert_cursor (fixture, 1, t[1], 40 * MS, 80 * MS);
   assert_contains (jg_canvas_get_accessible_description (fixture->canvas), "lane 2 of 3: download B. I/O wait");
-  activate (fixture, "canvas.previous-span");
+  jg_test_activate (fixture->canvas, "canvas.previous-span");
   assert_cursor (fixture, 1, t[1], 0, 40 * MS);
 
   /* Enter selects the task, as a click does. */
   g_assert_cmpuint (jg_canvas_get_selected_task (fixture->canvas), ==, JG_LANE_NONE);
-  activate (fixture, "canvas.select");
+  jg_test_activate (fixture->canvas, "canvas.select");
   g_assert_cmpuint (jg_canvas_get_selected_task (fixture->canvas), ==, t[1]);
   assert_contains (jg_canvas_get_accessible_description (fixture->canvas), "Selected: download B, Finished");
 
@@ -316,9 +273,9 @@ test_a11y_keyboard (Fixture       *fixture,
 
   /* A span out of view is brought into it. */
   jg_canvas_set_window (fixture->canvas, 0, 25 * MS);
-  activate (fixture, "canvas.next-lane");
+  jg_test_activate (fixture->canvas, "canvas.next-lane");
   assert_cursor (fixture, 2, t[2], 0, 60 * MS);
-  activate (fixture, "canvas.next-span");
+  jg_test_activate (fixture->canvas, "canvas.next-span");
   assert_cursor (fixture, 2, t[2], 60 * MS, 90 * MS);
   jg_canvas_get_window (fixture->canvas, &t0, &t1);
   g_assert_cmpuint (t1 - t0, ==, 25 * MS);
@@ -326,10 +283,10 @@ test_a11y_keyboard (Fixture       *fixture,
   g_assert_cmpuint (t1, >, 60 * MS);
 
   /* Shift+arrows still move the view; + and - still zoom. */
-  activate (fixture, "canvas.pan-left");
+  jg_test_activate (fixture->canvas, "canvas.pan-left");
   jg_canvas_get_window (fixture->canvas, &t0, NULL);
   g_assert_cmpuint (t0, <, 60 * MS - 25 * MS / 4);
-  activate (fixture, "canvas.zoom-out");
+  jg_test_activate (fixture->canvas, "canvas.zoom-out");
   jg_canvas_get_window (fixture->canvas, &t0, &t1);
   g_assert_cmpuint (t1 - t0, >, 25 * MS);
 
@@ -537,14 +494,14 @@ test_a11y_rtl (Fixture       *fixture,
   g_assert_cmpfloat (fabs (jg_swimlane_painter_x_for_time (painter, 25 * MS) - x25), <, 0.5);
 
   /* Right is later, whatever the language: the view, and the cursor. */
-  activate (fixture, "canvas.pan-right");
+  jg_test_activate (fixture->canvas, "canvas.pan-right");
   jg_canvas_get_window (fixture->canvas, &t1, NULL);
   g_assert_cmpuint (t1, >, t0);
-  activate (fixture, "canvas.next-lane");
-  activate (fixture, "canvas.next-lane");
-  activate (fixture, "canvas.previous-span");
+  jg_test_activate (fixture->canvas, "canvas.next-lane");
+  jg_test_activate (fixture->canvas, "canvas.next-lane");
+  jg_test_activate (fixture->canvas, "canvas.previous-span");
   assert_cursor (fixture, 2, fixture->task[2], 0, 60 * MS);
-  activate (fixture, "canvas.next-span");
+  jg_test_activate (fixture->canvas, "canvas.next-span");
   assert_cursor (fixture, 2, fixture->task[2], 60 * MS, 90 * MS);
 }
 
@@ -614,7 +571,7 @@ check_mnemonics (GMenuModel *model)
 static void
 test_a11y_window_keyboard (void)
 {
-  JgWindow *window = jg_window_new (GTK_APPLICATION (app));
+  JgWindow *window = jg_test_window_new (app, 1400, 900);
   g_autoptr(GPtrArray) controls = g_ptr_array_new ();
   g_autoptr(GHashTable) reached = g_hash_table_new (NULL, NULL);
   GtkWidget *first = NULL;
@@ -625,10 +582,6 @@ test_a11y_window_keyboard (void)
     "win.zoom-in", "win.zoom-out", "win.zoom-fit", "win.show-sidebar", "app.preferences",
     "app.wizard", "win.compare", "win.show-help-overlay", "app.quit",
   };
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
-  gtk_window_present (GTK_WINDOW (window));
-  jg_test_wait_drawn (GTK_WIDGET (window));
 
   /* The window starts with the timeline focused: keys work at once. */
   g_assert_true (JG_IS_CANVAS (gtk_root_get_focus (GTK_ROOT (window))));
@@ -712,22 +665,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int ret;
-
   /* GTK's test accessibility backend: what the canvas tells assistive
    * technology can be read back, with no accessibility bus. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_disable_setlocale ();
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  jg_register_resource ();
-
-  app = jg_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  jg_test_init (&argc, &argv);
+  app = jg_test_application_new ();
 
   g_test_add ("/a11y/description", Fixture, GINT_TO_POINTER (FALSE),
               fixture_set_up, test_a11y_description, fixture_tear_down);
@@ -741,9 +683,5 @@ main (int   argc,
               fixture_set_up, test_a11y_rtl, fixture_tear_down);
   g_test_add_func ("/a11y/window-keyboard", test_a11y_window_keyboard);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-
-  return ret;
+  return jg_test_run (&app, NULL);
 }

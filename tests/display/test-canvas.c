@@ -36,61 +36,19 @@ fixture_set_up (Fixture       *fixture,
 {
   gboolean finish = GPOINTER_TO_INT (data);
   JgMachineInfo machine = { 4, "test", "Test CPU", "test" };
-  JgRunInfo run = { "threads", 3, "gil", 5.0, NULL };
 
   fixture->trace = jg_trace_new ();
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *worker = g_strdup_printf ("thread %u", i + 1);
-      g_autofree char *task = g_strdup_printf ("download %c", 'A' + i);
-
-      fixture->worker[i] = jg_trace_add_worker (fixture->trace, worker, JG_WORKER_THREAD, 1);
-      fixture->task[i] = jg_trace_add_task (fixture->trace, task, JG_LANE_NONE);
-    }
+  jg_test_downloads_begin (fixture->trace, 1, fixture->task, fixture->worker);
   jg_trace_set_machine (fixture->trace, &machine);
-  jg_trace_set_run_info (fixture->trace, &run);
   jg_trace_set_scenario (fixture->trace, "test", "Three downloads", NULL);
-
-  {
-    guint32 *t = fixture->task, *w = fixture->worker;
-    const JgEvent start[] = {
-      { 0, t[0], w[0], JG_EVENT_TASK_BEGIN, 0, 0 },
-      { 0, t[1], w[1], JG_EVENT_TASK_BEGIN, 1, 0 },
-      { 0, t[2], w[2], JG_EVENT_TASK_BEGIN, 2, 0 },
-      { 0, t[0], w[0], JG_EVENT_RUN, 0, 0 },
-      { 0, t[1], w[1], JG_EVENT_RUN, 1, 0 },
-      { 0, t[2], w[2], JG_EVENT_SUSPEND, 2, JG_SUSPEND_GIL },
-    };
-
-    jg_trace_append (fixture->trace, start, G_N_ELEMENTS (start));
-  }
-
   if (finish)
     {
-      guint32 *t = fixture->task, *w = fixture->worker;
-      const JgEvent rest[] = {
-        { 40 * MS, t[1], w[1], JG_EVENT_SUSPEND, 1, JG_SUSPEND_IO },
-        { 60 * MS, t[2], w[2], JG_EVENT_RUN, 2, 0 },
-        { 80 * MS, t[1], w[1], JG_EVENT_RUN, 1, 0 },
-        { 90 * MS, t[2], w[2], JG_EVENT_TASK_END, 2, JG_END_ARG (JG_END_OK, 0) },
-        { 100 * MS, t[0], w[0], JG_EVENT_TASK_END, 0, JG_END_ARG (JG_END_OK, 0) },
-        { 100 * MS, t[1], w[1], JG_EVENT_TASK_END, 1, JG_END_ARG (JG_END_OK, 0) },
-      };
-
-      jg_trace_append (fixture->trace, rest, G_N_ELEMENTS (rest));
-      jg_trace_set_end_ns (fixture->trace, 100 * MS);
+      jg_test_downloads_end (fixture->trace, fixture->task, fixture->worker, MS, JG_END_OK);
       jg_trace_finish (fixture->trace);
     }
 
-  fixture->window = GTK_WINDOW (gtk_window_new ());
-  gtk_window_set_default_size (fixture->window, 1000, 600);
   fixture->canvas = JG_CANVAS (jg_canvas_new ());
-  gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->canvas));
-  jg_canvas_set_style (fixture->canvas, JG_CANVAS_STYLE_LIGHT);
-  jg_canvas_set_trace (fixture->canvas, fixture->trace, NULL, NULL);
-  gtk_window_present (fixture->window);
-  jg_test_wait_drawn (GTK_WIDGET (fixture->window));
-  jg_swimlane_painter_clear_hover (jg_canvas_get_painter (fixture->canvas));
+  fixture->window = jg_test_canvas_window_new (GTK_WIDGET (fixture->canvas), fixture->canvas, fixture->trace);
 }
 
 static void
@@ -114,13 +72,6 @@ assert_window (Fixture *fixture,
   g_assert_cmpuint (a, <=, t0 + 2);
   g_assert_cmpuint (b + 2, >=, t1);
   g_assert_cmpuint (b, <=, t1 + 2);
-}
-
-static void
-activate (Fixture    *fixture,
-          const char *action)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->canvas), action, NULL));
 }
 
 static gpointer
@@ -153,7 +104,7 @@ test_canvas_zoom_pan (Fixture       *fixture,
   assert_window (fixture, 0, 100 * MS);
 
   /* Keys' actions zoom around the middle... */
-  activate (fixture, "canvas.zoom-in");
+  jg_test_activate (fixture->canvas, "canvas.zoom-in");
   jg_canvas_get_window (fixture->canvas, &t0, &t1);
   g_assert_cmpuint (t1 - t0, <, 70 * MS);
   g_assert_cmpuint ((t0 + t1) / 2, >=, 50 * MS - 2);
@@ -161,7 +112,7 @@ test_canvas_zoom_pan (Fixture       *fixture,
 
   /* ...never out past the whole trace... */
   for (guint i = 0; i < 5; i++)
-    activate (fixture, "canvas.zoom-out");
+    jg_test_activate (fixture->canvas, "canvas.zoom-out");
   assert_window (fixture, 0, 100 * MS);
 
   /* ...and around the pointer: what was under it stays under it. */
@@ -172,26 +123,26 @@ test_canvas_zoom_pan (Fixture       *fixture,
   g_assert_cmpfloat (fabs (jg_swimlane_painter_x_for_time (painter, 25 * MS) - x25), <, 0.5);
 
   /* Panning moves through time and stops at the ends. */
-  activate (fixture, "canvas.pan-right");
+  jg_test_activate (fixture->canvas, "canvas.pan-right");
   jg_canvas_get_window (fixture->canvas, &t0, &t1);
   g_assert_cmpuint (t1 - t0, ==, 25 * MS);
   g_assert_cmpuint (t0, >, 25 * MS - 25 * MS / 4);
-  activate (fixture, "canvas.go-end");
+  jg_test_activate (fixture->canvas, "canvas.go-end");
   assert_window (fixture, 75 * MS, 100 * MS);
-  activate (fixture, "canvas.pan-right");
+  jg_test_activate (fixture->canvas, "canvas.pan-right");
   assert_window (fixture, 75 * MS, 100 * MS);
-  activate (fixture, "canvas.go-start");
+  jg_test_activate (fixture->canvas, "canvas.go-start");
   assert_window (fixture, 0, 25 * MS);
-  activate (fixture, "canvas.pan-left");
+  jg_test_activate (fixture->canvas, "canvas.pan-left");
   assert_window (fixture, 0, 25 * MS);
 
   /* Zoomed in as far as it goes: a microsecond. */
   for (guint i = 0; i < 60; i++)
-    activate (fixture, "canvas.zoom-in");
+    jg_test_activate (fixture->canvas, "canvas.zoom-in");
   jg_canvas_get_window (fixture->canvas, &t0, &t1);
   g_assert_cmpuint (t1 - t0, ==, JG_CANVAS_MIN_SPAN_NS);
 
-  activate (fixture, "canvas.zoom-fit");
+  jg_test_activate (fixture->canvas, "canvas.zoom-fit");
   assert_window (fixture, 0, 100 * MS);
 }
 
@@ -379,7 +330,7 @@ test_canvas_follow (Fixture       *fixture,
   assert_window (fixture, 0, 150 * MS);
 
   /* Looking back pauses following; new events do not move the view. */
-  activate (fixture, "canvas.zoom-in");
+  jg_test_activate (fixture->canvas, "canvas.zoom-in");
   g_assert_false (jg_canvas_get_follow (fixture->canvas));
   jg_canvas_get_window (fixture->canvas, &t0, &t1);
   {
@@ -390,12 +341,12 @@ test_canvas_follow (Fixture       *fixture,
   assert_window (fixture, t0, t1);
 
   /* The user may look a little past the newest event, never further. */
-  activate (fixture, "canvas.go-end");
+  jg_test_activate (fixture->canvas, "canvas.go-end");
   jg_canvas_get_window (fixture->canvas, NULL, &t1);
   g_assert_cmpuint (t1, ==, 400 * MS);
 
   /* Following again: the newest events. */
-  activate (fixture, "canvas.follow");
+  jg_test_activate (fixture->canvas, "canvas.follow");
   g_assert_true (jg_canvas_get_follow (fixture->canvas));
   assert_window (fixture, 0, 400 * MS);
 
@@ -429,9 +380,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  gtk_disable_setlocale ();
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
+  jg_test_init (&argc, &argv);
 
   g_test_add ("/canvas/zoom-pan", Fixture, GINT_TO_POINTER (TRUE),
               fixture_set_up, test_canvas_zoom_pan, fixture_tear_down);

@@ -18,19 +18,11 @@
 #include "jg-display-test.h"
 #include "jg-i18n.h"
 #include "jg-resources.h"
-#include "jg-scenario-panel.h"
 #include "jg-window.h"
 
 #define RUN_TIMEOUT_S 60
 
 static JgApplication *app;
-
-static gpointer
-window_child (JgWindow   *window,
-              const char *name)
-{
-  return jg_test_child (window, JG_TYPE_WINDOW, name);
-}
 
 /* The first GtkLabel under @widget. */
 static GtkLabel *
@@ -50,36 +42,23 @@ find_label (GtkWidget *widget)
   return NULL;
 }
 
-static gboolean
-run_finished (gpointer user_data)
-{
-  JgRun *run = jg_window_get_run (user_data);
-
-  return run != NULL && jg_run_is_finished (run);
-}
-
 static void
 test_german_window (void)
 {
-  JgWindow *window = jg_window_new (GTK_APPLICATION (app));
-  JgCaptionBar *caption_bar = window_child (window, "caption_bar");
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  JgCaptionBar *caption_bar = jg_test_window_child (window, "caption_bar");
   GtkLabel *run_label;
   g_autoptr(JgCaptioner) captioner = NULL;
   g_auto(JgCaption) caption = { 0, };
-  GtkWidget *editor;
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  jg_test_wait_drawn (GTK_WIDGET (window));
 
   /* The header bar's Run button, from the .ui file. */
-  run_label = find_label (window_child (window, "run_button"));
+  run_label = find_label (jg_test_window_child (window, "run_button"));
   g_assert_nonnull (run_label);
   g_assert_cmpstr (gtk_label_get_label (run_label), ==, "_Ausführen");
 
   /* The scenario's title, from its JSON file, through scenarios.pot. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.scenario", "s", "convoy"));
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "title_label")), ==, "Der Konvoi-Effekt");
+  jg_test_choose_scenario (window, "convoy");
+  g_assert_cmpstr (gtk_label_get_label (jg_test_window_child (window, "title_label")), ==, "Der Konvoi-Effekt");
 
   /* Presenting with nothing run yet: the caption bar says so in German. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.presenter", NULL));
@@ -88,12 +67,10 @@ test_german_window (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.presenter", NULL);
 
   /* A short run: the caption at its end is the captioner's, in German. */
-  editor = jg_scenario_panel_get_editor (window_child (window, "panel"), "calls");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), 5);
-  editor = jg_scenario_panel_get_editor (window_child (window, "panel"), "work");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), 30);
+  jg_test_set_parameter (window, "calls", 5);
+  jg_test_set_parameter (window, "work", 30);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
-  g_assert_true (jg_test_wait_for (run_finished, window, RUN_TIMEOUT_S));
+  g_assert_true (jg_test_wait_for (jg_test_window_run_finished, window, RUN_TIMEOUT_S));
   jg_test_wait_drawn (GTK_WIDGET (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.presenter", NULL));
@@ -113,7 +90,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   const char *name;
 
   g_test_init (&argc, &argv, NULL);
@@ -127,12 +103,9 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   jg_register_resource ();
 
-  app = jg_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = jg_test_application_new ();
 
   g_test_add_func ("/german/window", test_german_window);
 
-  return g_test_run ();
+  return jg_test_run (&app, NULL);
 }

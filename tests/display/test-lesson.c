@@ -12,7 +12,6 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <unistd.h>
 
@@ -20,10 +19,8 @@
 #include "jg-display-test.h"
 #include "jg-lesson-view.h"
 #include "jg-names.h"
-#include "jg-player-bar.h"
-#include "jg-resources.h"
 #include "jg-scenario-panel.h"
-#include "jg-trace-file.h"
+#include "jg-test-util.h"
 #include "jg-window.h"
 
 /* Every wait is bounded: a run or a load that hangs fails its test. */
@@ -33,29 +30,10 @@ static JgApplication *app;
 static char *tmpdir;
 
 static gpointer
-window_child (JgWindow   *window,
-              const char *name)
-{
-  return jg_test_child (window, JG_TYPE_WINDOW, name);
-}
-
-static gpointer
 view_child (JgLessonView *view,
             const char   *name)
 {
   return jg_test_child (view, JG_TYPE_LESSON_VIEW, name);
-}
-
-static JgWindow *
-new_window (void)
-{
-  JgWindow *window = jg_window_new (GTK_APPLICATION (app));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  jg_test_wait_drawn (GTK_WIDGET (window));
-
-  return window;
 }
 
 static gboolean
@@ -80,7 +58,7 @@ trace_loaded (gpointer user_data)
 static const char *
 shown_model (JgWindow *window)
 {
-  GtkDropDown *dropdown = window_child (window, "model_dropdown");
+  GtkDropDown *dropdown = jg_test_window_child (window, "model_dropdown");
   GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
 
   g_assert_nonnull (item);
@@ -91,7 +69,7 @@ static double
 parameter_value (JgWindow   *window,
                  const char *name)
 {
-  GtkWidget *editor = jg_scenario_panel_get_editor (window_child (window, "panel"), name);
+  GtkWidget *editor = jg_scenario_panel_get_editor (jg_test_window_child (window, "panel"), name);
 
   g_assert_nonnull (editor);
   if (GTK_IS_SWITCH (editor))
@@ -111,9 +89,9 @@ assert_window_shows_step (JgWindow     *window,
 
   g_assert_cmpstr (jg_scenario_get_id (jg_window_get_scenario (window)), ==, jg_lesson_step_get_scenario (step));
   g_assert_cmpstr (shown_model (window), ==, jg_model_display_name (jg_lesson_step_get_model (step)));
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (window_child (window, "workers_spin")), ==,
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (jg_test_window_child (window, "workers_spin")), ==,
                    jg_lesson_step_get_workers (step));
-  g_assert_cmpuint (gtk_drop_down_get_selected (window_child (window, "interpreter_dropdown")), ==,
+  g_assert_cmpuint (gtk_drop_down_get_selected (jg_test_window_child (window, "interpreter_dropdown")), ==,
                     interpreter == NULL || g_str_equal (interpreter, "gil") ? JG_INTERPRETER_GIL
                     : g_str_equal (interpreter, "free-threaded") ? JG_INTERPRETER_FREE_THREADED
                     : JG_INTERPRETER_PER_INTERPRETER);
@@ -129,24 +107,6 @@ assert_window_shows_step (JgWindow     *window,
   g_assert_null (jg_window_get_run (window));
 }
 
-typedef struct
-{
-  gboolean finished;
-} Finished;
-
-static void
-on_finished (JgRun    *run,
-             Finished *finished)
-{
-  finished->finished = TRUE;
-}
-
-static gboolean
-is_finished (gpointer user_data)
-{
-  return ((Finished *) user_data)->finished;
-}
-
 /* Activates @action (on the window or the lesson window) and waits for the
  * run it starts to end. */
 static JgRun *
@@ -154,15 +114,10 @@ run_and_wait (JgWindow   *window,
               GtkWidget  *target,
               const char *action)
 {
-  Finished finished = { FALSE };
-  JgRun *run;
+  JgTestRunWatch watch;
+  JgRun *run = jg_test_start_run (window, target, action, &watch);
 
-  g_assert_true (gtk_widget_activate_action (target, action, NULL));
-  run = jg_window_get_run (window);
-  g_assert_nonnull (run);
-  g_signal_connect (run, "finished", G_CALLBACK (on_finished), &finished);
-  g_assert_true (jg_test_wait_for (is_finished, &finished, TIMEOUT_S));
-  g_signal_handlers_disconnect_by_data (run, &finished);
+  g_assert_true (jg_test_wait_run (&watch, TIMEOUT_S));
   g_assert_true (jg_trace_is_finished (jg_run_get_trace (run)));
   return run;
 }
@@ -182,7 +137,7 @@ row_header (JgLessonView *view,
 static void
 test_lesson_course (void)
 {
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
   JgLessonView *view;
   JgLesson *lesson;
   GtkToggleButton *answer;
@@ -323,7 +278,7 @@ assert_reopened (GFile      *file,
     }
   else
     {
-      window = new_window ();
+      window = jg_test_window_new (app, 1280, 800);
       jg_window_open_lesson (window, file);
       wait_for_lesson (window);
     }
@@ -344,8 +299,8 @@ assert_reopened (GFile      *file,
   g_assert_cmpstr (shown_names, ==, names);
   g_assert_cmpfloat_with_epsilon (parameter_value (window, "downloads"), 3, 1e-9);
   /* ... and the replay bar has it to play. */
-  g_assert_true (jg_player_get_trace (jg_player_bar_get_player (window_child (window, "player_bar"))) == trace);
-  g_assert_true (gtk_widget_get_visible (window_child (window, "player_bar")));
+  g_assert_true (jg_player_get_trace (jg_test_window_player (window)) == trace);
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "player_bar")));
   /* A kept run cannot be kept again. */
   g_assert_false (jg_lesson_view_can_keep_run (view));
   jg_test_wait_drawn (GTK_WIDGET (window));
@@ -367,7 +322,7 @@ test_lesson_round_trip (void)
   g_autoptr(GFile) embedded = g_file_new_for_path (embedded_path);
   g_autoptr(GError) error = NULL;
   g_autofree char *names = NULL;
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
   JgLessonView *view;
   JgRun *run;
   guint64 n_events;
@@ -420,9 +375,6 @@ static GFile *
 write_trace (void)
 {
   g_autoptr(JgTrace) trace = jg_trace_new ();
-  g_autofree char *path = g_build_filename (tmpdir, "shown.juggler", NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
   guint32 worker = jg_trace_add_worker (trace, "thread 1", JG_WORKER_THREAD, getpid ());
   guint32 task = jg_trace_add_task (trace, "shown task", JG_LANE_NONE);
   const JgEvent events[] = {
@@ -437,15 +389,13 @@ write_trace (void)
   jg_trace_set_run_info (trace, &run);
   jg_trace_set_end_ns (trace, 10 * G_GUINT64_CONSTANT (1000000));
   jg_trace_finish (trace);
-  g_assert_true (jg_trace_file_save (trace, file, NULL, &error));
-  g_assert_no_error (error);
-  return g_steal_pointer (&file);
+  return jg_test_save_trace (trace, tmpdir, "shown.juggler");
 }
 
 static gboolean
 banner_shown (gpointer user_data)
 {
-  return gtk_revealer_get_reveal_child (window_child (user_data, "error_revealer"));
+  return gtk_revealer_get_reveal_child (jg_test_window_child (user_data, "error_revealer"));
 }
 
 static void
@@ -455,7 +405,7 @@ test_lesson_broken (void)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFile) trace_file = write_trace ();
   g_autoptr(GError) error = NULL;
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
   JgLesson *course;
   JgTrace *shown;
   const char *message;
@@ -481,10 +431,10 @@ test_lesson_broken (void)
   jg_window_open_lesson (window, file);
   wait_for_lesson (window);
   g_assert_true (jg_test_wait_for (banner_shown, window, TIMEOUT_S));
-  message = gtk_label_get_label (window_child (window, "error_label"));
+  message = gtk_label_get_label (jg_test_window_child (window, "error_label"));
   g_assert_nonnull (strstr (message, "broken.json"));
   g_assert_nonnull (strstr (message, "steps[0].workers"));
-  g_assert_nonnull (strstr (gtk_label_get_label (window_child (window, "error_title_label")), "broken.json"));
+  g_assert_nonnull (strstr (gtk_label_get_label (jg_test_window_child (window, "error_title_label")), "broken.json"));
 
   /* Nothing lost: the same trace, the same lesson. */
   g_assert_true (jg_window_get_trace (window) == shown);
@@ -493,54 +443,17 @@ test_lesson_broken (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int ret;
-
-  gtk_disable_setlocale ();
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  jg_register_resource ();
-
-  tmpdir = g_dir_make_tmp ("juggler-test-lesson-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  app = jg_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  jg_test_init (&argc, &argv);
+  tmpdir = test_make_tmp_dir ("juggler-test-lesson-XXXXXX");
+  app = jg_test_application_new ();
 
   g_test_add_func ("/lesson/course", test_lesson_course);
   g_test_add_func ("/lesson/round-trip", test_lesson_round_trip);
   g_test_add_func ("/lesson/broken", test_lesson_broken);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  remove_tree (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-
-  return ret;
+  return jg_test_run (&app, &tmpdir);
 }

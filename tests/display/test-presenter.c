@@ -20,52 +20,18 @@
 #include "jg-caption.h"
 #include "jg-caption-bar.h"
 #include "jg-display-test.h"
-#include "jg-player-bar.h"
 #include "jg-projector-window.h"
-#include "jg-resources.h"
-#include "jg-scenario-panel.h"
 #include "jg-window.h"
 
 #define RUN_TIMEOUT_S 60
 
 static JgApplication *app;
 
-static gpointer
-window_child (JgWindow   *window,
-              const char *name)
-{
-  return jg_test_child (window, JG_TYPE_WINDOW, name);
-}
-
-static JgWindow *
-new_window (void)
-{
-  JgWindow *window = jg_window_new (GTK_APPLICATION (app));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  jg_test_wait_drawn (GTK_WIDGET (window));
-
-  return window;
-}
-
-static void
-set_parameter (JgWindow   *window,
-               const char *name,
-               double      value)
-{
-  GtkWidget *editor = jg_scenario_panel_get_editor (window_child (window, "panel"), name);
-
-  g_assert_nonnull (editor);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), value);
-}
-
+/* The run has finished, and the canvas shows it as a finished trace. */
 static gboolean
 run_finished (gpointer user_data)
 {
-  JgRun *run = jg_window_get_run (user_data);
-
-  return run != NULL && jg_run_is_finished (run) && !jg_canvas_get_live (window_child (user_data, "canvas"));
+  return jg_test_window_run_finished (user_data) && !jg_canvas_get_live (jg_test_window_child (user_data, "canvas"));
 }
 
 /* The convoy: @calls network calls of 1 ms beside @work ms of computing. */
@@ -74,10 +40,10 @@ start_convoy (JgWindow *window,
               double    calls,
               double    work)
 {
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.scenario", "s", "convoy"));
-  set_parameter (window, "calls", calls);
-  set_parameter (window, "call", 1);
-  set_parameter (window, "work", work);
+  jg_test_choose_scenario (window, "convoy");
+  jg_test_set_parameter (window, "calls", calls);
+  jg_test_set_parameter (window, "call", 1);
+  jg_test_set_parameter (window, "work", work);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   g_assert_nonnull (jg_window_get_run (window));
 
@@ -124,16 +90,10 @@ press (JgWindow *window,
   return handled;
 }
 
-static JgPlayer *
-window_player (JgWindow *window)
-{
-  return jg_player_bar_get_player (window_child (window, "player_bar"));
-}
-
 static const char *
 caption_text (JgWindow *window)
 {
-  return jg_caption_bar_get_text (window_child (window, "caption_bar"));
+  return jg_caption_bar_get_text (jg_test_window_child (window, "caption_bar"));
 }
 
 /* The caption shown is the one for the event at the play head @ts, and it is
@@ -145,7 +105,7 @@ assert_caption_at (JgWindow    *window,
 {
   g_auto(JgCaption) caption = { 0, };
   JgTrace *trace = jg_window_get_trace (window);
-  const char *detail = jg_caption_bar_get_detail (window_child (window, "caption_bar"));
+  const char *detail = jg_caption_bar_get_detail (jg_test_window_child (window, "caption_bar"));
 
   g_assert_true (jg_captioner_caption_at (captioner, ts, &caption));
   g_assert_cmpuint (caption.ts, ==, ts);
@@ -160,9 +120,9 @@ assert_caption_at (JgWindow    *window,
 static void
 test_presenter_step (void)
 {
-  JgWindow *window = new_window ();
-  JgCanvas *canvas = window_child (window, "canvas");
-  GtkWidget *caption_bar = window_child (window, "caption_bar");
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  JgCanvas *canvas = jg_test_window_child (window, "canvas");
+  GtkWidget *caption_bar = jg_test_window_child (window, "caption_bar");
   g_autoptr(JgCaptioner) captioner = NULL;
   JgPlayer *player;
   JgTrace *trace;
@@ -172,7 +132,7 @@ test_presenter_step (void)
   start_convoy (window, 10, 60);
   g_assert_true (jg_test_wait_for (run_finished, window, RUN_TIMEOUT_S));
   trace = jg_window_get_trace (window);
-  player = window_player (window);
+  player = jg_test_window_player (window);
   g_assert_true (jg_player_get_trace (player) == trace);
   captioner = jg_captioner_new (trace);
 
@@ -186,7 +146,7 @@ test_presenter_step (void)
   g_assert_cmpint (jg_canvas_get_style (canvas), ==, JG_CANVAS_STYLE_PROJECTOR);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "presenter"));
   g_assert_false (gtk_widget_get_visible (gtk_window_get_titlebar (GTK_WINDOW (window))));
-  g_assert_false (gtk_revealer_get_reveal_child (window_child (window, "sidebar_revealer")));
+  g_assert_false (gtk_revealer_get_reveal_child (jg_test_window_child (window, "sidebar_revealer")));
   g_assert_true (gtk_widget_get_visible (caption_bar));
   g_assert_true (jg_caption_bar_get_presenting (JG_CAPTION_BAR (caption_bar)));
 
@@ -237,7 +197,7 @@ test_presenter_step (void)
   g_assert_cmpint (jg_canvas_get_style (canvas), !=, JG_CANVAS_STYLE_PROJECTOR);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "presenter"));
   g_assert_true (gtk_widget_get_visible (gtk_window_get_titlebar (GTK_WINDOW (window))));
-  g_assert_true (gtk_revealer_get_reveal_child (window_child (window, "sidebar_revealer")));
+  g_assert_true (gtk_revealer_get_reveal_child (jg_test_window_child (window, "sidebar_revealer")));
   g_assert_false (gtk_widget_get_visible (caption_bar));
   g_assert_false (press (window, GDK_KEY_Page_Down));
 
@@ -260,7 +220,7 @@ recorded_after_hold (gpointer user_data)
 {
   JgWindow *window = user_data;
   JgTrace *trace = jg_window_get_trace (window);
-  guint64 held = jg_canvas_get_play_head (window_child (window, "canvas"));
+  guint64 held = jg_canvas_get_play_head (jg_test_window_child (window, "canvas"));
   g_autoptr(JgCaptioner) captioner = jg_captioner_new (trace);
   g_auto(JgCaption) caption = { 0, };
 
@@ -273,9 +233,9 @@ recorded_after_hold (gpointer user_data)
 static void
 test_presenter_live_hold (void)
 {
-  JgWindow *window = new_window ();
-  JgCanvas *canvas = window_child (window, "canvas");
-  JgPlayer *player = window_player (window);
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  JgCanvas *canvas = jg_test_window_child (window, "canvas");
+  JgPlayer *player = jg_test_window_player (window);
   g_autoptr(JgCaptioner) captioner = NULL;
   JgRun *run;
   guint64 held, stepped;
@@ -327,7 +287,7 @@ find_projector (void)
 static void
 test_presenter_second_window (void)
 {
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
   JgProjectorWindow *projector;
   JgCanvas *canvas;
 
@@ -344,9 +304,9 @@ test_presenter_second_window (void)
   /* The controls stay here: this window is not made full screen. */
   g_assert_true (gtk_widget_get_visible (gtk_window_get_titlebar (GTK_WINDOW (window))));
 
-  jg_player_set_position (window_player (window), 0);
+  jg_player_set_position (jg_test_window_player (window), 0);
   g_assert_true (press (window, GDK_KEY_Page_Down));
-  g_assert_cmpuint (jg_canvas_get_play_head (canvas), ==, jg_player_get_position (window_player (window)));
+  g_assert_cmpuint (jg_canvas_get_play_head (canvas), ==, jg_player_get_position (jg_test_window_player (window)));
   g_assert_cmpstr (jg_caption_bar_get_text (jg_projector_window_get_caption_bar (projector)), ==,
                    caption_text (window));
   jg_test_wait_drawn (GTK_WIDGET (projector));
@@ -365,21 +325,12 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  gtk_disable_setlocale ();
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  jg_register_resource ();
-
-  app = jg_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  jg_test_init (&argc, &argv);
+  app = jg_test_application_new ();
 
   g_test_add_func ("/presenter/step", test_presenter_step);
   g_test_add_func ("/presenter/live-hold", test_presenter_live_hold);
   g_test_add_func ("/presenter/second-window", test_presenter_second_window);
 
-  return g_test_run ();
+  return jg_test_run (&app, NULL);
 }

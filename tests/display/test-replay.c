@@ -10,19 +10,14 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <unistd.h>
 
 #include "jg-application.h"
 #include "jg-canvas.h"
 #include "jg-display-test.h"
-#include "jg-format.h"
-#include "jg-metrics-strip.h"
 #include "jg-palette.h"
-#include "jg-player-bar.h"
-#include "jg-resources.h"
-#include "jg-spans.h"
+#include "jg-test-util.h"
 #include "jg-trace-file.h"
 #include "jg-window.h"
 
@@ -32,152 +27,38 @@
 static JgApplication *app;
 static char *tmpdir;
 
-/* Three threads under the GIL, @unit long a step (1 ms for 100 ms in all):
+/* The three downloads of jg_test_downloads_begin (), @unit a step (1 ms for
+ * 100 ms in all), saved as @name:
  *   A runs throughout;
  *   B runs 40, waits 40 for I/O, runs 20;
  *   C waits 60 for the GIL, runs 30, ends at 90. */
-static JgTrace *
-make_trace (guint64 unit)
-{
-  JgTrace *trace = jg_trace_new ();
-  guint32 w[3];
-  guint32 t[3];
-  JgRunInfo run = {
-    .model = "threads",
-    .workers = 3,
-    .interpreter = "gil",
-    .switch_interval_ms = 5.0,
-  };
-
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *worker = g_strdup_printf ("thread %u", i + 1);
-      g_autofree char *task = g_strdup_printf ("download %c", 'A' + i);
-
-      w[i] = jg_trace_add_worker (trace, worker, JG_WORKER_THREAD, getpid ());
-      t[i] = jg_trace_add_task (trace, task, JG_LANE_NONE);
-    }
-
-  {
-    const JgEvent events[] = {
-      { 0, t[0], w[0], JG_EVENT_TASK_BEGIN, 0, 0 },
-      { 0, t[1], w[1], JG_EVENT_TASK_BEGIN, 1, 0 },
-      { 0, t[2], w[2], JG_EVENT_TASK_BEGIN, 2, 0 },
-      { 0, t[0], w[0], JG_EVENT_RUN, 0, 0 },
-      { 0, t[1], w[1], JG_EVENT_RUN, 1, 0 },
-      { 0, t[2], w[2], JG_EVENT_SUSPEND, 2, JG_SUSPEND_GIL },
-      { 40 * unit, t[1], w[1], JG_EVENT_SUSPEND, 1, JG_SUSPEND_IO },
-      { 60 * unit, t[2], w[2], JG_EVENT_RUN, 2, 0 },
-      { 80 * unit, t[1], w[1], JG_EVENT_RUN, 1, 0 },
-      { 90 * unit, t[2], w[2], JG_EVENT_TASK_END, 2, JG_END_ARG (JG_END_OK, 0) },
-      { 100 * unit, t[0], w[0], JG_EVENT_TASK_END, 0, JG_END_ARG (JG_END_OK, 0) },
-      { 100 * unit, t[1], w[1], JG_EVENT_TASK_END, 1, JG_END_ARG (JG_END_OK, 0) },
-    };
-
-    jg_trace_append (trace, events, G_N_ELEMENTS (events));
-  }
-
-  jg_trace_set_scenario (trace, "mixed-downloads", "Three downloads, one GIL", NULL);
-  jg_trace_set_run_info (trace, &run);
-  jg_trace_set_end_ns (trace, 100 * unit);
-  jg_trace_finish (trace);
-
-  return trace;
-}
-
 static GFile *
 write_trace (const char *name,
              guint64     unit)
 {
-  g_autoptr(JgTrace) trace = make_trace (unit);
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(JgTrace) trace = jg_trace_new ();
+  guint32 w[3];
+  guint32 t[3];
 
-  g_assert_true (jg_trace_file_save (trace, file, NULL, &error));
-  g_assert_no_error (error);
+  jg_test_downloads_begin (trace, getpid (), t, w);
+  jg_test_downloads_end (trace, t, w, unit, JG_END_OK);
+  jg_trace_set_scenario (trace, "mixed-downloads", "Three downloads, one GIL", NULL);
+  jg_trace_finish (trace);
 
-  return g_steal_pointer (&file);
-}
-
-static gpointer
-window_child (JgWindow   *window,
-              const char *name)
-{
-  return jg_test_child (window, JG_TYPE_WINDOW, name);
-}
-
-static const char *
-strip_text (JgWindow   *window,
-            const char *name)
-{
-  return gtk_label_get_label (jg_test_child (window_child (window, "strip"), JG_TYPE_METRICS_STRIP, name));
-}
-
-static JgPlayer *
-window_player (JgWindow *window)
-{
-  return jg_player_bar_get_player (window_child (window, "player_bar"));
-}
-
-static gboolean
-not_loading (gpointer user_data)
-{
-  return !jg_window_get_loading (user_data);
-}
-
-static JgWindow *
-new_window (void)
-{
-  JgWindow *window = jg_window_new (GTK_APPLICATION (app));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  jg_test_wait_drawn (GTK_WIDGET (window));
-
-  return window;
+  return jg_test_save_trace (trace, tmpdir, name);
 }
 
 static JgWindow *
 open_window (GFile *file)
 {
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
 
   jg_window_open (window, file);
-  g_assert_true (jg_test_wait_for (not_loading, window, 30));
+  g_assert_true (jg_test_wait_for (jg_test_window_loaded, window, 30));
   jg_test_wait_drawn (GTK_WIDGET (window));
   g_assert_nonnull (jg_window_get_trace (window));
 
   return window;
-}
-
-/* The strip shows the figures of @trace up to @until, recomputed here. */
-static void
-assert_strip_until (JgWindow *window,
-                    JgTrace  *trace,
-                    guint64   until)
-{
-  g_autoptr(JgSpans) spans = jg_spans_new ();
-  g_autofree JgMetrics *metrics = g_new0 (JgMetrics, 1);
-  g_autofree char *concurrency = NULL;
-  g_autofree char *parallelism = NULL;
-  g_autofree char *wall = NULL;
-  g_autofree char *utilisation = NULL;
-  g_autofree char *gil_wait = NULL;
-
-  jg_spans_update (spans, trace);
-  jg_metrics_compute (metrics, trace, spans, until);
-  concurrency = jg_format_mean (metrics->concurrency);
-  parallelism = jg_format_mean (metrics->parallelism);
-  wall = jg_format_duration (metrics->wall_ns);
-  utilisation = jg_format_percent (metrics->core_utilisation);
-  gil_wait = jg_format_duration (metrics->gil_wait_ns);
-
-  g_assert_cmpstr (strip_text (window, "concurrency_label"), ==, concurrency);
-  g_assert_cmpstr (strip_text (window, "parallelism_label"), ==, parallelism);
-  g_assert_cmpstr (strip_text (window, "wall_time_label"), ==, wall);
-  g_assert_cmpstr (strip_text (window, "utilisation_label"), ==, utilisation);
-  g_assert_cmpstr (strip_text (window, "gil_wait_label"), ==, gil_wait);
 }
 
 static void
@@ -186,9 +67,9 @@ test_replay_play_head (void)
   g_autoptr(GFile) file = write_trace ("mixed.juggler", MS);
   JgWindow *window = open_window (file);
   JgTrace *trace = jg_window_get_trace (window);
-  JgCanvas *canvas = window_child (window, "canvas");
+  JgCanvas *canvas = jg_test_window_child (window, "canvas");
   JgSwimlanePainter *painter = jg_canvas_get_painter (canvas);
-  JgPlayer *player = window_player (window);
+  JgPlayer *player = jg_test_window_player (window);
   g_autoptr(GdkTexture) texture = NULL;
   JgTestPixels pixels = { 0 };
   JgRgba running = jg_palette_state_color (JG_STATE_RUNNING, FALSE);
@@ -197,12 +78,12 @@ test_replay_play_head (void)
   int y;
 
   /* A finished trace gets the player, its play head at the end: all shows. */
-  g_assert_true (gtk_widget_get_visible (window_child (window, "player_bar")));
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "player_bar")));
   g_assert_true (jg_player_get_trace (player) == trace);
   g_assert_cmpuint (jg_player_get_position (player), ==, 100 * MS);
   g_assert_cmpuint (jg_canvas_get_play_head (canvas), ==, G_MAXUINT64);
-  assert_strip_until (window, trace, G_MAXUINT64);
-  g_assert_cmpstr (strip_text (window, "concurrency_label"), ==, "2.90");
+  jg_test_assert_strip_shows (window, trace, G_MAXUINT64, NULL);
+  g_assert_cmpstr (jg_test_strip_text (window, "concurrency_label"), ==, "2.90");
 
   /* At 50 ms: download A has been running (left of the play head) and
    * nothing is drawn after it; B's I/O wait, begun at 40 ms, shows up to it. */
@@ -235,15 +116,15 @@ test_replay_play_head (void)
   g_assert_null (jg_canvas_describe_point (canvas, jg_swimlane_painter_x_for_time (painter, 90 * MS), y));
 
   /* The strip: the figures up to the play head, not the whole trace's. */
-  assert_strip_until (window, trace, 50 * MS);
-  g_assert_cmpstr (strip_text (window, "wall_time_label"), ==, "50.0 ms");
+  jg_test_assert_strip_shows (window, trace, 50 * MS, NULL);
+  g_assert_cmpstr (jg_test_strip_text (window, "wall_time_label"), ==, "50.0 ms");
 
   jg_test_screenshot (GTK_WIDGET (window), "replay");
 
   /* Back to the end: everything again, no line. */
   jg_player_set_position (player, 100 * MS);
   g_assert_cmpuint (jg_canvas_get_play_head (canvas), ==, G_MAXUINT64);
-  assert_strip_until (window, trace, G_MAXUINT64);
+  jg_test_assert_strip_shows (window, trace, G_MAXUINT64, NULL);
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -253,8 +134,8 @@ test_replay_step (void)
 {
   g_autoptr(GFile) file = write_trace ("step.juggler", MS);
   JgWindow *window = open_window (file);
-  JgCanvas *canvas = window_child (window, "canvas");
-  JgPlayer *player = window_player (window);
+  JgCanvas *canvas = jg_test_window_child (window, "canvas");
+  JgPlayer *player = jg_test_window_player (window);
   GtkApplication *gtk_app = GTK_APPLICATION (app);
   g_auto(GStrv) next_accels = gtk_application_get_accels_for_action (gtk_app, "win.step-next");
   g_auto(GStrv) play_accels = gtk_application_get_accels_for_action (gtk_app, "win.play-pause");
@@ -321,8 +202,8 @@ test_replay_play (void)
   /* 100 × 10 ms: a 1 s trace, 100 ms at 10×. */
   g_autoptr(GFile) file = write_trace ("long.juggler", 10 * MS);
   JgWindow *window = open_window (file);
-  JgCanvas *canvas = window_child (window, "canvas");
-  JgPlayer *player = window_player (window);
+  JgCanvas *canvas = jg_test_window_child (window, "canvas");
+  JgPlayer *player = jg_test_window_player (window);
   Above above = { player, 0 };
   guint64 first, second;
 
@@ -360,24 +241,6 @@ test_replay_play (void)
 
 typedef struct
 {
-  gboolean finished;
-} Finished;
-
-static void
-on_finished (JgRun    *run,
-             Finished *finished)
-{
-  finished->finished = TRUE;
-}
-
-static gboolean
-is_finished (gpointer user_data)
-{
-  return ((Finished *) user_data)->finished;
-}
-
-typedef struct
-{
   GFile   *file;
   guint64  n_events;
 } Saved;
@@ -398,9 +261,9 @@ autosaved (gpointer user_data)
 static void
 test_replay_autosave (void)
 {
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
   JgWindow *next;
-  Finished finished = { FALSE };
+  JgTestRunWatch watch;
   g_autoptr(GFile) autosave = NULL;
   g_autofree char *path = g_build_filename (g_get_user_state_dir (), "juggler", "last-run.juggler", NULL);
   Saved saved;
@@ -408,17 +271,13 @@ test_replay_autosave (void)
   const char *label;
 
   /* A fresh start: nothing to reopen. */
-  g_assert_false (gtk_widget_get_visible (window_child (window, "last_run_button")));
+  g_assert_false (gtk_widget_get_visible (jg_test_window_child (window, "last_run_button")));
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.scenario", "s", "race-counter"));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
-  run = jg_window_get_run (window);
-  g_assert_nonnull (run);
+  jg_test_choose_scenario (window, "race-counter");
+  run = jg_test_start_run (window, GTK_WIDGET (window), "win.run", &watch);
   /* A live run has no player. */
-  g_assert_false (gtk_widget_get_visible (window_child (window, "player_bar")));
-  g_signal_connect (run, "finished", G_CALLBACK (on_finished), &finished);
-  g_assert_true (jg_test_wait_for (is_finished, &finished, RUN_TIMEOUT_S));
-  g_signal_handlers_disconnect_by_data (run, &finished);
+  g_assert_false (gtk_widget_get_visible (jg_test_window_child (window, "player_bar")));
+  g_assert_true (jg_test_wait_run (&watch, RUN_TIMEOUT_S));
 
   autosave = g_file_new_for_path (path);
   saved.file = autosave;
@@ -428,23 +287,23 @@ test_replay_autosave (void)
 
   /* The finished run replays too. */
   jg_test_wait_drawn (GTK_WIDGET (window));
-  g_assert_true (gtk_widget_get_visible (window_child (window, "player_bar")));
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "player_bar")));
 
   /* Next start: the welcome card offers it, by scenario. */
-  next = new_window ();
-  g_assert_true (gtk_widget_get_visible (window_child (next, "last_run_button")));
-  label = gtk_button_get_label (window_child (next, "last_run_button"));
+  next = jg_test_window_new (app, 1280, 800);
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (next, "last_run_button")));
+  label = gtk_button_get_label (jg_test_window_child (next, "last_run_button"));
   g_assert_nonnull (strstr (label, "Reopen the Last Run ("));
   g_assert_nonnull (strstr (label, jg_trace_get_title (jg_run_get_trace (run))));
   jg_test_screenshot (GTK_WIDGET (next), "last-run");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (next), "win.open-last-run", NULL));
-  g_assert_true (jg_test_wait_for (not_loading, next, 30));
+  g_assert_true (jg_test_wait_for (jg_test_window_loaded, next, 30));
   jg_test_wait_drawn (GTK_WIDGET (next));
   g_assert_nonnull (jg_window_get_trace (next));
   g_assert_cmpuint (jg_trace_get_n_events (jg_window_get_trace (next)), ==, saved.n_events);
   g_assert_cmpstr (jg_trace_get_title (jg_window_get_trace (next)), ==, jg_trace_get_title (jg_run_get_trace (run)));
-  g_assert_true (gtk_widget_get_visible (window_child (next, "player_bar")));
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (next, "player_bar")));
 
   gtk_window_destroy (GTK_WINDOW (next));
   gtk_window_destroy (GTK_WINDOW (window));
@@ -462,61 +321,26 @@ log_writer (GLogLevelFlags   level,
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *state = NULL;
-  int ret;
 
-  gtk_disable_setlocale ();
-  g_test_init (&argc, &argv, NULL);
   g_log_set_writer_func (log_writer, NULL, NULL);
 
   /* A fresh state folder: the autosave is this test's alone. */
-  tmpdir = g_dir_make_tmp ("juggler-test-replay-XXXXXX", &error);
-  g_assert_no_error (error);
+  tmpdir = test_make_tmp_dir ("juggler-test-replay-XXXXXX");
   state = g_build_filename (tmpdir, "state", NULL);
   g_setenv ("XDG_STATE_HOME", state, TRUE);
 
-  gtk_init ();
-  jg_register_resource ();
-
-  app = jg_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  jg_test_init (&argc, &argv);
+  app = jg_test_application_new ();
 
   g_test_add_func ("/replay/play-head", test_replay_play_head);
   g_test_add_func ("/replay/step", test_replay_step);
   g_test_add_func ("/replay/play", test_replay_play);
   g_test_add_func ("/replay/autosave", test_replay_autosave);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  remove_tree (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
-
-  return ret;
+  return jg_test_run (&app, &tmpdir);
 }

@@ -11,20 +11,17 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "jg-application.h"
 #include "jg-canvas.h"
 #include "jg-display-test.h"
-#include "jg-format.h"
-#include "jg-metrics-strip.h"
 #include "jg-metrics.h"
 #include "jg-names.h"
 #include "jg-palette.h"
-#include "jg-resources.h"
 #include "jg-scenario-panel.h"
 #include "jg-task-history.h"
+#include "jg-test-util.h"
 #include "jg-window.h"
 
 /* Every wait is bounded: a run that hangs fails its test, not the suite. */
@@ -33,60 +30,11 @@
 static JgApplication *app;
 static char *tmpdir;
 
-static gpointer
-window_child (JgWindow   *window,
-              const char *name)
-{
-  return jg_test_child (window, JG_TYPE_WINDOW, name);
-}
-
-static const char *
-strip_text (JgWindow   *window,
-            const char *name)
-{
-  return gtk_label_get_label (jg_test_child (window_child (window, "strip"), JG_TYPE_METRICS_STRIP, name));
-}
-
-static JgWindow *
-new_window (int width,
-            int height)
-{
-  JgWindow *window = jg_window_new (GTK_APPLICATION (app));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
-  gtk_window_present (GTK_WINDOW (window));
-  jg_test_wait_drawn (GTK_WIDGET (window));
-
-  return window;
-}
-
-static void
-choose_scenario (JgWindow   *window,
-                 const char *key)
-{
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.scenario", "s", key));
-  g_assert_nonnull (jg_window_get_scenario (window));
-}
-
-static void
-set_parameter (JgWindow   *window,
-               const char *name,
-               double      value)
-{
-  GtkWidget *editor = jg_scenario_panel_get_editor (window_child (window, "panel"), name);
-
-  g_assert_nonnull (editor);
-  if (GTK_IS_SWITCH (editor))
-    gtk_switch_set_active (GTK_SWITCH (editor), value != 0);
-  else
-    gtk_spin_button_set_value (GTK_SPIN_BUTTON (editor), value);
-}
-
 /* The names the model drop-down lists, in order. */
 static GStrv
 listed_models (JgWindow *window)
 {
-  GListModel *model = gtk_drop_down_get_model (window_child (window, "model_dropdown"));
+  GListModel *model = gtk_drop_down_get_model (jg_test_window_child (window, "model_dropdown"));
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   for (guint i = 0; i < g_list_model_get_n_items (model); i++)
@@ -121,65 +69,40 @@ choose_model (JgWindow   *window,
     {
       if (g_str_equal (names[i], wanted))
         {
-          gtk_drop_down_set_selected (window_child (window, "model_dropdown"), i);
+          gtk_drop_down_set_selected (jg_test_window_child (window, "model_dropdown"), i);
           return;
         }
     }
   g_error ("the model drop-down has no “%s”", wanted);
 }
 
-typedef struct
-{
-  gboolean finished;
-} Finished;
-
-static void
-on_finished (JgRun    *run,
-             Finished *finished)
-{
-  finished->finished = TRUE;
-}
-
-static gboolean
-is_finished (gpointer user_data)
-{
-  return ((Finished *) user_data)->finished;
-}
-
-/* Activates win.run and returns the run it started. */
+/* Activates win.run and returns the run it started, watched by @watch. */
 static JgRun *
-start_run (JgWindow *window,
-           Finished *finished)
+start_run (JgWindow       *window,
+           JgTestRunWatch *watch)
 {
-  JgRun *run;
+  JgRun *run = jg_test_start_run (window, GTK_WIDGET (window), "win.run", watch);
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
-  run = jg_window_get_run (window);
-  g_assert_nonnull (run);
   g_assert_true (jg_window_get_trace (window) == jg_run_get_trace (run));
 
   /* While it runs: Stop instead of Run, and the canvas follows it live. */
-  g_assert_true (gtk_widget_get_visible (window_child (window, "stop_button")));
-  g_assert_false (gtk_widget_get_visible (window_child (window, "run_button")));
-  g_assert_cmpstr (strip_text (window, "speedup_label"), ==, "—");
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "stop_button")));
+  g_assert_false (gtk_widget_get_visible (jg_test_window_child (window, "run_button")));
+  g_assert_cmpstr (jg_test_strip_text (window, "speedup_label"), ==, "—");
 
-  finished->finished = FALSE;
-  g_signal_connect (run, "finished", G_CALLBACK (on_finished), finished);
   return run;
 }
 
 static void
-wait_for_end (JgWindow *window,
-              JgRun    *run,
-              Finished *finished)
+wait_for_end (JgWindow       *window,
+              JgTestRunWatch *watch)
 {
-  g_assert_true (jg_test_wait_for (is_finished, finished, RUN_TIMEOUT_S));
-  g_signal_handlers_disconnect_by_data (run, finished);
+  g_assert_true (jg_test_wait_run (watch, RUN_TIMEOUT_S));
   jg_test_wait_drawn (GTK_WIDGET (window));
 
-  g_assert_false (gtk_widget_get_visible (window_child (window, "stop_button")));
-  g_assert_true (gtk_widget_get_visible (window_child (window, "run_button")));
-  g_assert_false (jg_canvas_get_live (window_child (window, "canvas")));
+  g_assert_false (gtk_widget_get_visible (jg_test_window_child (window, "stop_button")));
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "run_button")));
+  g_assert_false (jg_canvas_get_live (jg_test_window_child (window, "canvas")));
 }
 
 /* The strip shows the run's own figures: recomputed here from its trace. */
@@ -187,44 +110,20 @@ static void
 assert_strip_shows (JgWindow *window,
                     JgTrace  *trace)
 {
-  g_autoptr(JgSpans) spans = jg_spans_new ();
   g_autofree JgMetrics *metrics = g_new0 (JgMetrics, 1);
-  g_autofree char *concurrency = NULL;
-  g_autofree char *parallelism = NULL;
-  g_autofree char *wall = NULL;
-  g_autofree char *utilisation = NULL;
   g_autofree char *handoffs = NULL;
-  g_autofree char *gil_wait = NULL;
 
-  jg_spans_update (spans, trace);
-  jg_metrics_compute (metrics, trace, spans, G_MAXUINT64);
-  concurrency = jg_format_mean (metrics->concurrency);
-  parallelism = jg_format_mean (metrics->parallelism);
-  wall = jg_format_duration (metrics->wall_ns);
-  utilisation = jg_format_percent (metrics->core_utilisation);
+  jg_test_assert_strip_shows (window, trace, G_MAXUINT64, metrics);
   handoffs = g_strdup_printf ("%u", metrics->gil_handoffs);
-  gil_wait = jg_format_duration (metrics->gil_wait_ns);
-
   g_assert_cmpuint (metrics->tasks, >, 0);
-  g_assert_cmpstr (strip_text (window, "concurrency_label"), ==, concurrency);
-  g_assert_cmpstr (strip_text (window, "parallelism_label"), ==, parallelism);
-  g_assert_cmpstr (strip_text (window, "wall_time_label"), ==, wall);
-  g_assert_cmpstr (strip_text (window, "utilisation_label"), ==, utilisation);
-  g_assert_cmpstr (strip_text (window, "handoffs_label"), ==, handoffs);
-  g_assert_cmpstr (strip_text (window, "gil_wait_label"), ==, gil_wait);
-}
-
-static gboolean
-speedup_measured (gpointer user_data)
-{
-  return !g_str_equal (strip_text (user_data, "speedup_label"), "measuring…");
+  g_assert_cmpstr (jg_test_strip_text (window, "handoffs_label"), ==, handoffs);
 }
 
 static void
 test_run_race_counter (void)
 {
-  JgWindow *window = new_window (1280, 800);
-  Finished finished;
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  JgTestRunWatch watch;
   JgRun *run;
   JgTrace *trace;
   JsonObject *results;
@@ -232,33 +131,33 @@ test_run_race_counter (void)
   const char *speedup;
 
   /* Three threads, 200 increments each, no lock: updates get lost. */
-  choose_scenario (window, "race-counter");
-  set_parameter (window, "tasks", 3);
-  set_parameter (window, "increments", 200);
-  set_parameter (window, "lock", 0);
+  jg_test_choose_scenario (window, "race-counter");
+  jg_test_set_parameter (window, "tasks", 3);
+  jg_test_set_parameter (window, "increments", 200);
+  jg_test_set_parameter (window, "lock", 0);
   choose_model (window, "threads");
 
-  run = start_run (window, &finished);
+  run = start_run (window, &watch);
   trace = jg_run_get_trace (run);
-  wait_for_end (window, run, &finished);
+  wait_for_end (window, &watch);
 
   g_assert_cmpint (jg_run_get_status (run), ==, JG_RUN_COMPLETED);
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "status_label")), ==, "Finished");
-  g_assert_true (gtk_stack_page_get_visible (window_child (window, "summary_page")));
+  g_assert_cmpstr (gtk_label_get_label (jg_test_window_child (window, "status_label")), ==, "Finished");
+  g_assert_true (gtk_stack_page_get_visible (jg_test_window_child (window, "summary_page")));
   assert_strip_shows (window, trace);
 
   /* The results, in words: "counter 412 of 600 — 188 updates lost". */
   results = jg_trace_get_results (trace);
   counted = g_strdup_printf ("counter %" G_GINT64_FORMAT " of 600 — ",
                              json_object_get_int_member (results, "counter"));
-  g_assert_nonnull (strstr (strip_text (window, "outcome_label"), counted));
-  g_assert_true (gtk_widget_get_visible (window_child (window, "strip")));
+  g_assert_nonnull (strstr (jg_test_strip_text (window, "outcome_label"), counted));
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "strip")));
 
   /* The speedup needs the sequential run: measured after this one. */
-  g_assert_true (jg_test_wait_for (speedup_measured, window, RUN_TIMEOUT_S));
-  speedup = strip_text (window, "speedup_label");
+  g_assert_true (jg_test_wait_for (jg_test_speedup_measured, window, RUN_TIMEOUT_S));
+  speedup = jg_test_strip_text (window, "speedup_label");
   g_assert_true (g_str_has_suffix (speedup, "×"));
-  g_assert_true (g_str_has_prefix (strip_text (window, "speedup_detail_label"), "sequential run: "));
+  g_assert_true (g_str_has_prefix (jg_test_strip_text (window, "speedup_detail_label"), "sequential run: "));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -266,30 +165,30 @@ test_run_race_counter (void)
 static void
 test_run_deadlock (void)
 {
-  JgWindow *window = new_window (1280, 800);
-  Finished finished;
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  JgTestRunWatch watch;
   JgRun *run;
   const char *outcome;
 
   /* Opposite lock orders: each transfer holds one account and waits for the
    * other's, and Juggler says so in words. */
-  choose_scenario (window, "deadlock");
-  set_parameter (window, "same_order", 0);
-  set_parameter (window, "hold", 200); /* ample time for the other thread to start, even on a busy machine */
+  jg_test_choose_scenario (window, "deadlock");
+  jg_test_set_parameter (window, "same_order", 0);
+  jg_test_set_parameter (window, "hold", 200); /* ample time for the other thread to start, even on a busy machine */
   choose_model (window, "threads");
 
-  run = start_run (window, &finished);
-  wait_for_end (window, run, &finished);
+  run = start_run (window, &watch);
+  wait_for_end (window, &watch);
 
   g_assert_cmpint (jg_run_get_status (run), ==, JG_RUN_DEADLOCKED);
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "status_label")), ==, "Deadlocked");
-  outcome = strip_text (window, "outcome_label");
+  g_assert_cmpstr (gtk_label_get_label (jg_test_window_child (window, "status_label")), ==, "Deadlocked");
+  outcome = jg_test_strip_text (window, "outcome_label");
   g_test_message ("outcome: %s", outcome);
   g_assert_true (g_str_has_prefix (outcome, "Deadlock: Transfer "));
   g_assert_nonnull (strstr (outcome, " waits for account "));
   g_assert_nonnull (strstr (outcome, " held by Transfer "));
-  g_assert_cmpstr (strip_text (window, "speedup_label"), ==, "—");
-  g_assert_cmpstr (strip_text (window, "speedup_detail_label"), ==, "the run deadlocked");
+  g_assert_cmpstr (jg_test_strip_text (window, "speedup_label"), ==, "—");
+  g_assert_cmpstr (jg_test_strip_text (window, "speedup_detail_label"), ==, "the run deadlocked");
   assert_strip_shows (window, jg_run_get_trace (run));
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -319,13 +218,13 @@ widest_running_span (JgSpans *spans,
 static void
 test_run_downloads_canvas (void)
 {
-  JgWindow *window = new_window (1280, 800);
-  JgCanvas *canvas = window_child (window, "canvas");
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  JgCanvas *canvas = jg_test_window_child (window, "canvas");
   JgSwimlanePainter *painter = jg_canvas_get_painter (canvas);
   g_autoptr(GdkTexture) texture = NULL;
   JgTestPixels pixels = { 0 };
   JgRgba running;
-  Finished finished;
+  JgTestRunWatch watch;
   JgRun *run;
   JgSpan span = { 0 };
   guint64 t0, t1;
@@ -333,17 +232,17 @@ test_run_downloads_canvas (void)
   guint32 task = 0;
 
   /* Three downloads: 30 ms on the network, then 20 ms of parsing each. */
-  choose_scenario (window, "downloads");
-  set_parameter (window, "downloads", 3);
-  set_parameter (window, "latency", 30);
-  set_parameter (window, "parse", 20);
+  jg_test_choose_scenario (window, "downloads");
+  jg_test_set_parameter (window, "downloads", 3);
+  jg_test_set_parameter (window, "latency", 30);
+  jg_test_set_parameter (window, "parse", 20);
   choose_model (window, "threads");
 
-  run = start_run (window, &finished);
+  run = start_run (window, &watch);
   g_assert_true (jg_canvas_get_live (canvas));
   g_assert_true (jg_canvas_get_follow (canvas));
-  g_assert_true (gtk_widget_get_visible (window_child (window, "follow_button")));
-  wait_for_end (window, run, &finished);
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "follow_button")));
+  wait_for_end (window, &watch);
 
   g_assert_cmpint (jg_run_get_status (run), ==, JG_RUN_COMPLETED);
   assert_strip_shows (window, jg_run_get_trace (run));
@@ -374,9 +273,9 @@ test_run_downloads_canvas (void)
   /* Clicking the lane selects the task and shows its whole history. */
   jg_canvas_set_selected_task (canvas, task);
   jg_test_wait_drawn (GTK_WIDGET (window));
-  g_assert_true (gtk_revealer_get_reveal_child (window_child (window, "history_revealer")));
-  g_assert_cmpuint (jg_task_history_get_task (window_child (window, "history")), ==, task);
-  g_assert_cmpuint (jg_task_history_get_n_spans (window_child (window, "history")), >=, 3);
+  g_assert_true (gtk_revealer_get_reveal_child (jg_test_window_child (window, "history_revealer")));
+  g_assert_cmpuint (jg_task_history_get_task (jg_test_window_child (window, "history")), ==, task);
+  g_assert_cmpuint (jg_task_history_get_n_spans (jg_test_window_child (window, "history")), >=, 3);
 
   jg_test_screenshot (GTK_WIDGET (window), "downloads");
 
@@ -402,25 +301,25 @@ static void
 run_and_stop (JgWindow   *window,
               const char *screenshot)
 {
-  JgCanvas *canvas = window_child (window, "canvas");
-  Finished finished;
+  JgCanvas *canvas = jg_test_window_child (window, "canvas");
+  JgTestRunWatch watch;
   JgRun *run;
   JgTrace *trace;
   gint64 stopped_at;
 
-  run = start_run (window, &finished);
+  run = start_run (window, &watch);
   trace = jg_run_get_trace (run);
   g_assert_true (jg_test_wait_for (running_a_while, canvas, RUN_TIMEOUT_S));
-  g_assert_false (finished.finished);
+  g_assert_false (watch.finished);
   jg_test_wait_drawn (GTK_WIDGET (window));
   g_assert_true (jg_canvas_get_live (canvas));
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "status_label")), ==, "Running");
+  g_assert_cmpstr (gtk_label_get_label (jg_test_window_child (window, "status_label")), ==, "Running");
   jg_swimlane_painter_clear_hover (jg_canvas_get_painter (canvas));
   jg_test_screenshot (GTK_WIDGET (window), screenshot);
 
   stopped_at = g_get_monotonic_time ();
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
-  wait_for_end (window, run, &finished);
+  wait_for_end (window, &watch);
 
   /* Promptly, and the trace is kept. */
   g_assert_cmpint (g_get_monotonic_time () - stopped_at, <, 2 * G_USEC_PER_SEC);
@@ -428,22 +327,22 @@ run_and_stop (JgWindow   *window,
   g_assert_true (jg_window_get_trace (window) == trace);
   g_assert_true (jg_canvas_get_trace (canvas) == trace);
   g_assert_cmpuint (jg_trace_get_n_events (trace), >, 0);
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "status_label")), ==, "Stopped");
-  g_assert_cmpstr (strip_text (window, "speedup_label"), ==, "—");
-  g_assert_cmpstr (strip_text (window, "speedup_detail_label"), ==, "the run was stopped");
+  g_assert_cmpstr (gtk_label_get_label (jg_test_window_child (window, "status_label")), ==, "Stopped");
+  g_assert_cmpstr (jg_test_strip_text (window, "speedup_label"), ==, "—");
+  g_assert_cmpstr (jg_test_strip_text (window, "speedup_detail_label"), ==, "the run was stopped");
   assert_strip_shows (window, trace);
 }
 
 static void
 test_run_stop_waiting (void)
 {
-  JgWindow *window = new_window (1280, 800);
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
 
   /* Long downloads: every thread sleeps in a socket wait when Stop comes. */
-  choose_scenario (window, "downloads");
-  set_parameter (window, "downloads", 6);
-  set_parameter (window, "latency", 5000);
-  set_parameter (window, "parse", 5);
+  jg_test_choose_scenario (window, "downloads");
+  jg_test_set_parameter (window, "downloads", 6);
+  jg_test_set_parameter (window, "latency", 5000);
+  jg_test_set_parameter (window, "parse", 5);
   choose_model (window, "threads");
   run_and_stop (window, "stop-waiting");
 
@@ -460,15 +359,15 @@ test_run_stop_computing (void)
   JgWindow *window;
 
   g_settings_set_string (settings, "theme", "projector");
-  window = new_window (shooting ? 1920 : 1280, shooting ? 1080 : 800);
-  g_assert_cmpint (jg_canvas_get_theme (window_child (window, "canvas")), ==, JG_SWIMLANE_THEME_PROJECTOR);
+  window = jg_test_window_new (app, shooting ? 1920 : 1280, shooting ? 1080 : 800);
+  g_assert_cmpint (jg_canvas_get_theme (jg_test_window_child (window, "canvas")), ==, JG_SWIMLANE_THEME_PROJECTOR);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "projector"));
 
   /* Four threads, ten seconds of CPU work each, under one GIL: they take
    * turns, every switch interval, until Stop. */
-  choose_scenario (window, "sum-of-squares");
-  set_parameter (window, "tasks", 4);
-  set_parameter (window, "work", 10000);
+  jg_test_choose_scenario (window, "sum-of-squares");
+  jg_test_set_parameter (window, "tasks", 4);
+  jg_test_set_parameter (window, "work", 10000);
   choose_model (window, "threads");
   run_and_stop (window, "running");
 
@@ -485,30 +384,11 @@ assert_lists_models (JgWindow *window)
   g_assert_cmpstrv (listed, expected);
 }
 
-static GFile *
-write_file (const char *name,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-
-  return g_file_new_for_path (path);
-}
-
-static gboolean
-not_loading (gpointer user_data)
-{
-  return !jg_window_get_loading (user_data);
-}
-
 static void
 test_run_models (void)
 {
-  JgWindow *window = new_window (1280, 800);
-  g_autoptr(GFile) file = write_file ("only-sequential.json",
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  g_autoptr(GFile) file = jg_test_write_file (tmpdir, "only-sequential.json",
     "{\n"
     "  \"id\": \"only-sequential\",\n"
     "  \"title\": \"Only sequential\",\n"
@@ -519,7 +399,7 @@ test_run_models (void)
   const char * const race_models[] = { "threads", "sequential", NULL };
 
   /* The race counter is written for threads and sequential only. */
-  choose_scenario (window, "race-counter");
+  jg_test_choose_scenario (window, "race-counter");
   assert_lists_models (window);
   listed = listed_models (window);
   g_assert_cmpuint (g_strv_length (listed), ==, 2);
@@ -528,20 +408,20 @@ test_run_models (void)
   g_assert_cmpstrv (jg_scenario_get_models (jg_window_get_scenario (window)), race_models);
 
   /* Downloads allows more: whichever of them this build has. */
-  choose_scenario (window, "downloads");
+  jg_test_choose_scenario (window, "downloads");
   assert_lists_models (window);
 
   /* A user's scenario for one model gets one. */
   jg_window_open_scenario (window, file);
   g_assert_true (jg_window_get_loading (window));
-  g_assert_true (jg_test_wait_for (not_loading, window, RUN_TIMEOUT_S));
+  g_assert_true (jg_test_wait_for (jg_test_window_loaded, window, RUN_TIMEOUT_S));
   g_assert_cmpstr (jg_scenario_get_id (jg_window_get_scenario (window)), ==, "only-sequential");
   g_clear_pointer (&listed, g_strfreev);
   listed = listed_models (window);
   g_assert_cmpuint (g_strv_length (listed), ==, 1);
   g_assert_cmpstr (listed[0], ==, "Sequential");
   /* One thread: no workers to choose. */
-  g_assert_false (gtk_widget_get_sensitive (window_child (window, "workers_box")));
+  g_assert_false (gtk_widget_get_sensitive (jg_test_window_child (window, "workers_box")));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -549,8 +429,8 @@ test_run_models (void)
 static void
 test_run_bad_scenario (void)
 {
-  JgWindow *window = new_window (1280, 800);
-  g_autoptr(GFile) file = write_file ("bad.json",
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  g_autoptr(GFile) file = jg_test_write_file (tmpdir, "bad.json",
     "{\n"
     "  \"title\": \"Broken\",\n"
     "  \"tasks\": [\n"
@@ -560,17 +440,17 @@ test_run_bad_scenario (void)
   JgScenario *before;
   const char *message;
 
-  choose_scenario (window, "race-counter");
+  jg_test_choose_scenario (window, "race-counter");
   before = jg_window_get_scenario (window);
 
   jg_window_open_scenario (window, file);
-  g_assert_true (jg_test_wait_for (not_loading, window, RUN_TIMEOUT_S));
+  g_assert_true (jg_test_wait_for (jg_test_window_loaded, window, RUN_TIMEOUT_S));
   jg_test_wait_drawn (GTK_WIDGET (window));
 
   /* The banner names the file, the line and the field... */
-  g_assert_true (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
-  g_assert_nonnull (strstr (gtk_label_get_label (window_child (window, "error_title_label")), "bad.json"));
-  message = gtk_label_get_label (window_child (window, "error_label"));
+  g_assert_true (gtk_revealer_get_reveal_child (jg_test_window_child (window, "error_revealer")));
+  g_assert_nonnull (strstr (gtk_label_get_label (jg_test_window_child (window, "error_title_label")), "bad.json"));
+  message = gtk_label_get_label (jg_test_window_child (window, "error_label"));
   g_test_message ("banner: %s", message);
   g_assert_nonnull (strstr (message, "bad.json:4:"));
   g_assert_nonnull (strstr (message, "ms"));
@@ -586,8 +466,8 @@ test_run_bad_scenario (void)
 static void
 test_run_user_scenario (void)
 {
-  JgWindow *window = new_window (1280, 800);
-  g_autoptr(GFile) file = write_file ("mine.json",
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  g_autoptr(GFile) file = jg_test_write_file (tmpdir, "mine.json",
     "{\n"
     "  \"id\": \"mine\",\n"
     "  \"title\": \"My own\",\n"
@@ -599,17 +479,17 @@ test_run_user_scenario (void)
     "  ],\n"
     "  \"tasks\": [ { \"name\": \"Worker {i}\", \"count\": 2, \"steps\": [ { \"op\": \"cpu\", \"ms\": \"$work\" } ] } ]\n"
     "}\n");
-  JgScenarioPanel *panel = window_child (window, "panel");
+  JgScenarioPanel *panel = jg_test_window_child (window, "panel");
   GtkWidget *work;
   GtkAdjustment *adjustment;
   g_autofree char *uri = g_file_get_uri (file);
-  Finished finished;
+  JgTestRunWatch watch;
   JgRun *run;
 
   jg_window_open_scenario (window, file);
-  g_assert_true (jg_test_wait_for (not_loading, window, RUN_TIMEOUT_S));
+  g_assert_true (jg_test_wait_for (jg_test_window_loaded, window, RUN_TIMEOUT_S));
   g_assert_cmpstr (jg_scenario_get_id (jg_window_get_scenario (window)), ==, "mine");
-  g_assert_cmpstr (gtk_menu_button_get_label (window_child (window, "scenario_button")), ==, "My own");
+  g_assert_cmpstr (gtk_menu_button_get_label (jg_test_window_child (window, "scenario_button")), ==, "My own");
 
   /* The panel's widgets come from the definitions: range, default, unit. */
   work = jg_scenario_panel_get_editor (panel, "work");
@@ -622,7 +502,7 @@ test_run_user_scenario (void)
   g_assert_true (gtk_switch_get_active (GTK_SWITCH (jg_scenario_panel_get_editor (panel, "twice"))));
 
   /* Remembered: the file, and the parameters as edited. */
-  set_parameter (window, "work", 2);
+  jg_test_set_parameter (window, "work", 2);
   {
     g_autoptr(GSettings) settings = g_settings_new (APP_ID);
     g_autofree char *last = g_settings_get_string (settings, "last-scenario");
@@ -634,12 +514,12 @@ test_run_user_scenario (void)
 
   /* And it runs, sequentially here. */
   choose_model (window, "sequential");
-  run = start_run (window, &finished);
-  wait_for_end (window, run, &finished);
+  run = start_run (window, &watch);
+  wait_for_end (window, &watch);
   g_assert_cmpint (jg_run_get_status (run), ==, JG_RUN_COMPLETED);
   g_assert_cmpuint (jg_trace_get_n_tasks (jg_run_get_trace (run)), ==, 2);
   /* The sequential run is its own baseline. */
-  g_assert_cmpstr (strip_text (window, "speedup_label"), ==, "1.00×");
+  g_assert_cmpstr (jg_test_strip_text (window, "speedup_label"), ==, "1.00×");
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -648,66 +528,37 @@ static void
 test_run_settings (void)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  JgWindow *window = new_window (1280, 800);
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
   GtkWidget *tasks;
+  GtkWidget *lock;
 
-  choose_scenario (window, "race-counter");
-  set_parameter (window, "tasks", 5);
-  set_parameter (window, "lock", 1);
+  jg_test_choose_scenario (window, "race-counter");
+  jg_test_set_parameter (window, "tasks", 5);
+  jg_test_set_parameter (window, "lock", 1);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.view", "s", "cores");
-  g_assert_cmpint (jg_canvas_get_view (window_child (window, "canvas")), ==, JG_SWIMLANE_VIEW_CORES);
+  g_assert_cmpint (jg_canvas_get_view (jg_test_window_child (window, "canvas")), ==, JG_SWIMLANE_VIEW_CORES);
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* The next window starts where this one was left. */
-  window = new_window (1280, 800);
+  window = jg_test_window_new (app, 1280, 800);
   g_assert_cmpstr (jg_scenario_get_id (jg_window_get_scenario (window)), ==, "race-counter");
-  tasks = jg_scenario_panel_get_editor (window_child (window, "panel"), "tasks");
+  tasks = jg_scenario_panel_get_editor (jg_test_window_child (window, "panel"), "tasks");
   g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (tasks)), ==, 5);
-  g_assert_true (gtk_switch_get_active (GTK_SWITCH (jg_scenario_panel_get_editor (window_child (window, "panel"),
-                                                                                   "lock"))));
-  g_assert_cmpint (jg_canvas_get_view (window_child (window, "canvas")), ==, JG_SWIMLANE_VIEW_CORES);
+  lock = jg_scenario_panel_get_editor (jg_test_window_child (window, "panel"), "lock");
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (lock)));
+  g_assert_cmpint (jg_canvas_get_view (jg_test_window_child (window, "canvas")), ==, JG_SWIMLANE_VIEW_CORES);
 
   g_settings_reset (settings, "view");
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static void
-remove_tmpdir (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int ret;
-
-  /* Numbers are checked as written in the C locale ("2.90", not "2,90"). */
-  gtk_disable_setlocale ();
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  jg_register_resource ();
-
-  tmpdir = g_dir_make_tmp ("juggler-test-run-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  app = jg_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  jg_test_init (&argc, &argv);
+  tmpdir = test_make_tmp_dir ("juggler-test-run-XXXXXX");
+  app = jg_test_application_new ();
 
   g_test_add_func ("/run/race-counter", test_run_race_counter);
   g_test_add_func ("/run/downloads-canvas", test_run_downloads_canvas);
@@ -719,10 +570,5 @@ main (int   argc,
   g_test_add_func ("/run/user-scenario", test_run_user_scenario);
   g_test_add_func ("/run/settings", test_run_settings);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  remove_tmpdir ();
-
-  return ret;
+  return jg_test_run (&app, &tmpdir);
 }

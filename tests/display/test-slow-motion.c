@@ -14,40 +14,12 @@
 #include "jg-application.h"
 #include "jg-display-test.h"
 #include "jg-format.h"
-#include "jg-metrics-strip.h"
 #include "jg-metrics.h"
-#include "jg-resources.h"
-#include "jg-scenario-panel.h"
 #include "jg-window.h"
 
 #define RUN_TIMEOUT_S 30
 
 static JgApplication *app;
-
-static gpointer
-window_child (JgWindow   *window,
-              const char *name)
-{
-  return jg_test_child (window, JG_TYPE_WINDOW, name);
-}
-
-static const char *
-strip_text (JgWindow   *window,
-            const char *name)
-{
-  return gtk_label_get_label (jg_test_child (window_child (window, "strip"), JG_TYPE_METRICS_STRIP, name));
-}
-
-static JgWindow *
-new_window (void)
-{
-  JgWindow *window = jg_window_new (GTK_APPLICATION (app));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  jg_test_wait_drawn (GTK_WIDGET (window));
-  return window;
-}
 
 static char *
 action_state (JgWindow *window)
@@ -64,8 +36,8 @@ test_control (void)
 {
   static const char * const rows[] = { "1×", "10×", "100×", "1000×" };
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  JgWindow *window = new_window ();
-  GtkDropDown *dropdown = window_child (window, "time_scale_dropdown");
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  GtkDropDown *dropdown = jg_test_window_child (window, "time_scale_dropdown");
   GListModel *model = gtk_drop_down_get_model (dropdown);
   g_autofree char *state = NULL;
   g_autofree char *saved = NULL;
@@ -95,29 +67,10 @@ test_control (void)
   gtk_window_destroy (GTK_WINDOW (window));
 
   /* Remembered: the next window starts at 10×. */
-  window = new_window ();
-  g_assert_cmpuint (gtk_drop_down_get_selected (window_child (window, "time_scale_dropdown")), ==, 1);
+  window = jg_test_window_new (app, 1280, 800);
+  g_assert_cmpuint (gtk_drop_down_get_selected (jg_test_window_child (window, "time_scale_dropdown")), ==, 1);
   gtk_window_destroy (GTK_WINDOW (window));
   g_settings_reset (settings, "time-scale");
-}
-
-static void
-on_finished (JgRun    *run,
-             gboolean *finished)
-{
-  *finished = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static gboolean
-speedup_measured (gpointer data)
-{
-  return !g_str_equal (strip_text (data, "speedup_label"), "measuring…");
 }
 
 static void
@@ -129,24 +82,19 @@ test_run (void)
   g_autofree char *wall = NULL;
   g_autofree char *real = NULL;
   g_autofree char *detail = NULL;
-  JgWindow *window = new_window ();
-  JgScenarioPanel *panel = window_child (window, "panel");
-  gboolean finished = FALSE;
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  JgTestRunWatch watch;
   const char *speedup;
   JgTrace *trace;
   JgRun *run;
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.scenario", "s", "sum-of-squares"));
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (jg_scenario_panel_get_editor (panel, "tasks")), 2);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (jg_scenario_panel_get_editor (panel, "work")), 10);
+  jg_test_choose_scenario (window, "sum-of-squares");
+  jg_test_set_parameter (window, "tasks", 2);
+  jg_test_set_parameter (window, "work", 10);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.time-scale", "s", "10"));
 
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
-  run = jg_window_get_run (window);
-  g_assert_nonnull (run);
-  g_signal_connect (run, "finished", G_CALLBACK (on_finished), &finished);
-  g_assert_true (jg_test_wait_for (is_true, &finished, RUN_TIMEOUT_S));
-  g_signal_handlers_disconnect_by_data (run, &finished);
+  run = jg_test_start_run (window, GTK_WIDGET (window), "win.run", &watch);
+  g_assert_true (jg_test_wait_run (&watch, RUN_TIMEOUT_S));
   jg_test_wait_drawn (GTK_WIDGET (window));
   g_assert_cmpint (jg_run_get_status (run), ==, JG_RUN_COMPLETED);
 
@@ -160,14 +108,14 @@ test_run (void)
   wall = jg_format_duration (metrics->wall_ns);
   real = jg_format_duration ((guint64) (metrics->wall_ns / 10.0 + 0.5));
   detail = g_strdup_printf ("real %s at 10×", real);
-  g_assert_cmpstr (strip_text (window, "wall_time_label"), ==, wall);
-  g_assert_cmpstr (strip_text (window, "wall_time_detail_label"), ==, detail);
+  g_assert_cmpstr (jg_test_strip_text (window, "wall_time_label"), ==, wall);
+  g_assert_cmpstr (jg_test_strip_text (window, "wall_time_detail_label"), ==, detail);
 
   /* Two GIL-bound threads are no faster than one: about 1× against the
    * sequential run (made at normal speed), real time against real time. */
-  g_assert_true (jg_test_wait_for (speedup_measured, window, RUN_TIMEOUT_S));
-  speedup = strip_text (window, "speedup_label");
-  g_test_message ("speedup at 10×: %s (%s)", speedup, strip_text (window, "speedup_detail_label"));
+  g_assert_true (jg_test_wait_for (jg_test_speedup_measured, window, RUN_TIMEOUT_S));
+  speedup = jg_test_strip_text (window, "speedup_label");
+  g_test_message ("speedup at 10×: %s (%s)", speedup, jg_test_strip_text (window, "speedup_detail_label"));
   g_assert_true (g_str_has_suffix (speedup, "×"));
   g_assert_cmpfloat (g_ascii_strtod (speedup, NULL), >, 0.4);
   g_assert_cmpfloat (g_ascii_strtod (speedup, NULL), <, 2.5);
@@ -180,24 +128,11 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int ret;
-
-  /* Numbers are checked as written in the C locale ("2.90", not "2,90"). */
-  gtk_disable_setlocale ();
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  jg_register_resource ();
-
-  app = jg_application_new ();
-  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  jg_test_init (&argc, &argv);
+  app = jg_test_application_new ();
 
   g_test_add_func ("/slow-motion/control", test_control);
   g_test_add_func ("/slow-motion/run", test_run);
 
-  ret = g_test_run ();
-  g_clear_object (&app);
-  return ret;
+  return jg_test_run (&app, NULL);
 }

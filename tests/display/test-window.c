@@ -10,7 +10,6 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <unistd.h>
 
@@ -18,11 +17,10 @@
 #include "jg-canvas.h"
 #include "jg-display-test.h"
 #include "jg-format.h"
-#include "jg-metrics-strip.h"
 #include "jg-palette.h"
 #include "jg-preferences-dialog.h"
-#include "jg-resources.h"
 #include "jg-state-bar-widget.h"
+#include "jg-test-util.h"
 #include "jg-trace-file.h"
 #include "jg-trace-summary.h"
 #include "jg-window.h"
@@ -48,12 +46,6 @@ make_trace (void)
   g_autoptr(JsonObject) results = json_object_new ();
   g_autoptr(JsonObject) parameters = json_object_new ();
   g_autoptr(GDateTime) created = g_date_time_new_utc (2024, 3, 5, 10, 30, 0);
-  JgRunInfo run = {
-    .model = "threads",
-    .workers = 3,
-    .interpreter = "gil",
-    .switch_interval_ms = 5.0,
-  };
   JgMachineInfo machine = {
     .n_cores = 4,
     .kernel = "6.1.0-test",
@@ -61,33 +53,9 @@ make_trace (void)
     .hostname = "classroom",
   };
 
-  for (guint i = 0; i < 3; i++)
-    {
-      g_autofree char *worker = g_strdup_printf ("thread %u", i + 1);
-      g_autofree char *task = g_strdup_printf ("download %c", 'A' + i);
-
-      w[i] = jg_trace_add_worker (trace, worker, JG_WORKER_THREAD, getpid ());
-      t[i] = jg_trace_add_task (trace, task, JG_LANE_NONE);
-    }
-
-  {
-    const JgEvent events[] = {
-      { 0, t[0], w[0], JG_EVENT_TASK_BEGIN, 0, 0 },
-      { 0, t[1], w[1], JG_EVENT_TASK_BEGIN, 1, 0 },
-      { 0, t[2], w[2], JG_EVENT_TASK_BEGIN, 2, 0 },
-      { 0, t[0], w[0], JG_EVENT_RUN, 0, 0 },
-      { 0, t[1], w[1], JG_EVENT_RUN, 1, 0 },
-      { 0, t[2], w[2], JG_EVENT_SUSPEND, 2, JG_SUSPEND_GIL },
-      { 40 * MS, t[1], w[1], JG_EVENT_SUSPEND, 1, JG_SUSPEND_IO },
-      { 60 * MS, t[2], w[2], JG_EVENT_RUN, 2, 0 },
-      { 80 * MS, t[1], w[1], JG_EVENT_RUN, 1, 0 },
-      { 90 * MS, t[2], w[2], JG_EVENT_TASK_END, 2, JG_END_ARG (JG_END_OK, 0) },
-      { 100 * MS, t[0], w[0], JG_EVENT_TASK_END, 0, JG_END_ARG (JG_END_OK, 0) },
-      { 100 * MS, t[1], w[1], JG_EVENT_TASK_END, 1, JG_END_ARG (JG_END_ERROR, 0) },
-    };
-
-    jg_trace_append (trace, events, G_N_ELEMENTS (events));
-  }
+  /* B fails: the summary counts one failed task. */
+  jg_test_downloads_begin (trace, getpid (), t, w);
+  jg_test_downloads_end (trace, t, w, MS, JG_END_ERROR);
 
   json_object_set_int_member (results, "lost_updates", 0);
   json_object_set_string_member (results, "fastest_task", "download A");
@@ -96,10 +64,8 @@ make_trace (void)
   jg_trace_set_scenario (trace, "mixed-downloads", "Three downloads, one GIL", NULL);
   jg_trace_set_parameters (trace, parameters);
   jg_trace_set_results (trace, results);
-  jg_trace_set_run_info (trace, &run);
   jg_trace_set_machine (trace, &machine);
   jg_trace_set_created (trace, created);
-  jg_trace_set_end_ns (trace, 100 * MS);
   jg_trace_finish (trace);
 
   return trace;
@@ -109,41 +75,15 @@ static GFile *
 write_trace (const char *name)
 {
   g_autoptr(JgTrace) trace = make_trace ();
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
 
-  g_assert_true (jg_trace_file_save (trace, file, NULL, &error));
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&file);
-}
-
-static GFile *
-write_file (const char *name,
-            const char *contents)
-{
-  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, contents, -1, &error);
-  g_assert_no_error (error);
-
-  return g_file_new_for_path (path);
-}
-
-static gpointer
-window_child (JgWindow   *window,
-              const char *name)
-{
-  return jg_test_child (window, JG_TYPE_WINDOW, name);
+  return jg_test_save_trace (trace, tmpdir, name);
 }
 
 static gpointer
 summary_child (JgWindow   *window,
                const char *name)
 {
-  return jg_test_child (window_child (window, "summary"), JG_TYPE_TRACE_SUMMARY, name);
+  return jg_test_child (jg_test_window_child (window, "summary"), JG_TYPE_TRACE_SUMMARY, name);
 }
 
 static const char *
@@ -153,75 +93,44 @@ summary_text (JgWindow   *window,
   return gtk_label_get_label (summary_child (window, name));
 }
 
-static const char *
-strip_text (JgWindow   *window,
-            const char *name)
-{
-  return gtk_label_get_label (jg_test_child (window_child (window, "strip"), JG_TYPE_METRICS_STRIP, name));
-}
-
-static void
-wait_until_drawn (JgWindow *window)
-{
-  jg_test_wait_drawn (GTK_WIDGET (window));
-}
-
-static gboolean
-not_loading (gpointer user_data)
-{
-  return !jg_window_get_loading (user_data);
-}
-
 static void
 wait_for_load (JgWindow *window)
 {
   g_assert_true (jg_window_get_loading (window));
-  g_assert_true (gtk_widget_get_visible (window_child (window, "loading_box")));
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "loading_box")));
 
-  g_assert_true (jg_test_wait_for (not_loading, window, 30));
+  g_assert_true (jg_test_wait_for (jg_test_window_loaded, window, 30));
 
-  g_assert_false (gtk_widget_get_visible (window_child (window, "loading_box")));
-  wait_until_drawn (window);
-}
-
-static JgWindow *
-new_window (void)
-{
-  JgWindow *window = jg_window_new (GTK_APPLICATION (app));
-
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until_drawn (window);
-
-  return window;
+  g_assert_false (gtk_widget_get_visible (jg_test_window_child (window, "loading_box")));
+  jg_test_wait_drawn (GTK_WIDGET (window));
 }
 
 static void
 show_summary (JgWindow *window)
 {
-  GtkStack *stack = window_child (window, "stack");
+  GtkStack *stack = jg_test_window_child (window, "stack");
 
-  g_assert_true (gtk_stack_page_get_visible (window_child (window, "summary_page")));
+  g_assert_true (gtk_stack_page_get_visible (jg_test_window_child (window, "summary_page")));
   gtk_stack_set_visible_child_name (stack, "summary");
-  wait_until_drawn (window);
+  jg_test_wait_drawn (GTK_WIDGET (window));
 }
 
 static void
 assert_shows_test_trace (JgWindow *window)
 {
   /* The timeline page: the heading and the metrics strip. */
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "title_label")), ==, "Three downloads, one GIL");
-  g_assert_cmpstr (strip_text (window, "concurrency_label"), ==, "2.90");
-  g_assert_cmpstr (strip_text (window, "parallelism_label"), ==, "1.90");
-  g_assert_cmpstr (strip_text (window, "wall_time_label"), ==, "100 ms");
-  g_assert_cmpstr (strip_text (window, "gil_wait_label"), ==, "60.0 ms");
-  g_assert_cmpstr (strip_text (window, "utilisation_label"), ==, "48%");
+  g_assert_cmpstr (gtk_label_get_label (jg_test_window_child (window, "title_label")), ==, "Three downloads, one GIL");
+  g_assert_cmpstr (jg_test_strip_text (window, "concurrency_label"), ==, "2.90");
+  g_assert_cmpstr (jg_test_strip_text (window, "parallelism_label"), ==, "1.90");
+  g_assert_cmpstr (jg_test_strip_text (window, "wall_time_label"), ==, "100 ms");
+  g_assert_cmpstr (jg_test_strip_text (window, "gil_wait_label"), ==, "60.0 ms");
+  g_assert_cmpstr (jg_test_strip_text (window, "utilisation_label"), ==, "48%");
   /* Recorded elsewhere: no sequential run to compare with here. */
-  g_assert_cmpstr (strip_text (window, "speedup_label"), ==, "—");
-  g_assert_nonnull (strstr (strip_text (window, "outcome_label"), "fastest task download A"));
+  g_assert_cmpstr (jg_test_strip_text (window, "speedup_label"), ==, "—");
+  g_assert_nonnull (strstr (jg_test_strip_text (window, "outcome_label"), "fastest task download A"));
 
   /* The summary page. */
-  g_assert_true (gtk_stack_page_get_visible (window_child (window, "summary_page")));
+  g_assert_true (gtk_stack_page_get_visible (jg_test_window_child (window, "summary_page")));
   g_assert_cmpstr (summary_text (window, "title_label"), ==, "Three downloads, one GIL");
   g_assert_cmpstr (summary_text (window, "concurrency_label"), ==, "2.90");
   g_assert_cmpstr (summary_text (window, "parallelism_label"), ==, "1.90");
@@ -258,12 +167,10 @@ grid_has_label (GtkWidget  *grid,
   return FALSE;
 }
 
-static GtkWindow *find_toplevel (GType type);
-
 static void
 test_window_empty (void)
 {
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
   GtkApplication *gtk_app = GTK_APPLICATION (app);
   g_auto(GStrv) open_accels = gtk_application_get_accels_for_action (gtk_app, "win.open");
   g_auto(GStrv) quit_accels = gtk_application_get_accels_for_action (gtk_app, "app.quit");
@@ -274,21 +181,20 @@ test_window_empty (void)
   g_auto(GStrv) view_accels = gtk_application_get_accels_for_action (gtk_app, "win.view::cores");
   GtkWidget *help;
   GtkWindow *preferences;
-  GtkAboutDialog *about = NULL;
-  g_autoptr(GListModel) toplevels = NULL;
+  GtkAboutDialog *about;
 
   /* Before any trace: the timeline with the welcome card over the empty
    * canvas, a scenario chosen, and the actions a user reaches for. */
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "stack")), ==, "timeline");
-  g_assert_false (gtk_stack_page_get_visible (window_child (window, "summary_page")));
-  g_assert_true (gtk_widget_get_visible (window_child (window, "empty_box")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (jg_test_window_child (window, "stack")), ==, "timeline");
+  g_assert_false (gtk_stack_page_get_visible (jg_test_window_child (window, "summary_page")));
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "empty_box")));
   g_assert_null (jg_window_get_trace (window));
   g_assert_nonnull (jg_window_get_scenario (window));
-  g_assert_cmpstr (gtk_label_get_label (window_child (window, "title_label")), ==,
+  g_assert_cmpstr (gtk_label_get_label (jg_test_window_child (window, "title_label")), ==,
                    jg_scenario_get_title (jg_window_get_scenario (window)));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Juggler");
-  g_assert_true (gtk_widget_get_visible (window_child (window, "run_button")));
-  g_assert_false (gtk_widget_get_visible (window_child (window, "stop_button")));
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "run_button")));
+  g_assert_false (gtk_widget_get_visible (jg_test_window_child (window, "stop_button")));
   g_assert_true (g_strv_contains ((const char * const *) open_accels, "<Control>o"));
   g_assert_true (g_strv_contains ((const char * const *) run_accels, "<Control>r"));
   g_assert_true (g_strv_contains ((const char * const *) stop_accels, "Escape"));
@@ -311,14 +217,7 @@ test_window_empty (void)
 
   /* About names the program and its version. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  toplevels = g_object_ref (gtk_window_get_toplevels ());
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (GTK_IS_ABOUT_DIALOG (toplevel))
-        about = GTK_ABOUT_DIALOG (toplevel);
-    }
+  about = GTK_ABOUT_DIALOG (jg_test_find_toplevel (GTK_TYPE_ABOUT_DIALOG));
   g_assert_nonnull (about);
   g_assert_cmpstr (gtk_about_dialog_get_program_name (about), ==, "Juggler");
   g_assert_cmpstr (gtk_about_dialog_get_version (about), ==, PACKAGE_VERSION);
@@ -327,7 +226,7 @@ test_window_empty (void)
 
   /* Preferences: a small dialog over the window. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  preferences = find_toplevel (JG_TYPE_PREFERENCES_DIALOG);
+  preferences = jg_test_find_toplevel (JG_TYPE_PREFERENCES_DIALOG);
   g_assert_nonnull (preferences);
   g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (window));
   jg_test_wait_drawn (GTK_WIDGET (preferences));
@@ -343,11 +242,11 @@ test_window_empty (void)
     theme = g_settings_get_string (settings, "theme");
     g_assert_cmpstr (theme, ==, "projector");
     g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "projector"));
-    g_assert_cmpint (jg_canvas_get_theme (window_child (window, "canvas")), ==, JG_SWIMLANE_THEME_PROJECTOR);
+    g_assert_cmpint (jg_canvas_get_theme (jg_test_window_child (window, "canvas")), ==, JG_SWIMLANE_THEME_PROJECTOR);
 
     gtk_spin_button_set_value (jg_test_child (preferences, JG_TYPE_PREFERENCES_DIALOG, "switch_interval_spin"), 2);
     g_assert_cmpfloat (g_settings_get_double (settings, "switch-interval"), ==, 2);
-    g_assert_cmpfloat (gtk_spin_button_get_value (window_child (window, "switch_interval_spin")), ==, 2);
+    g_assert_cmpfloat (gtk_spin_button_get_value (jg_test_window_child (window, "switch_interval_spin")), ==, 2);
 
     g_settings_reset (settings, "theme");
     g_settings_reset (settings, "switch-interval");
@@ -362,7 +261,7 @@ static void
 test_window_open (void)
 {
   g_autoptr(GFile) file = write_trace ("mixed.juggler");
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
   JgStateBarWidget *bar;
   JgCanvas *canvas;
   JgSwimlanePainter *painter;
@@ -384,18 +283,18 @@ test_window_open (void)
   g_assert_nonnull (jg_window_get_trace (window));
   g_assert_null (jg_window_get_run (window));
   g_assert_true (g_file_equal (jg_window_get_file (window), file));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "stack")), ==, "timeline");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (jg_test_window_child (window, "stack")), ==, "timeline");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "mixed.juggler — Juggler");
-  g_assert_nonnull (strstr (gtk_label_get_label (window_child (window, "subtitle_label")), "mixed.juggler"));
-  g_assert_false (gtk_widget_get_visible (window_child (window, "empty_box")));
-  g_assert_false (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
+  g_assert_nonnull (strstr (gtk_label_get_label (jg_test_window_child (window, "subtitle_label")), "mixed.juggler"));
+  g_assert_false (gtk_widget_get_visible (jg_test_window_child (window, "empty_box")));
+  g_assert_false (gtk_revealer_get_reveal_child (jg_test_window_child (window, "error_revealer")));
   assert_shows_test_trace (window);
 
   jg_test_screenshot (GTK_WIDGET (window), "timeline");
 
   /* The canvas shows the whole trace: download A runs from 0 to 100 ms, so
    * its lane is Running blue at 50 ms; download B is in I/O at 60 ms. */
-  canvas = window_child (window, "canvas");
+  canvas = jg_test_window_child (window, "canvas");
   painter = jg_canvas_get_painter (canvas);
   g_assert_true (jg_canvas_get_trace (canvas) == jg_window_get_trace (window));
   g_assert_false (jg_canvas_get_live (canvas));
@@ -454,10 +353,10 @@ static void
 test_window_broken_file_keeps_summary (void)
 {
   g_autoptr(GFile) good = write_trace ("good.juggler");
-  g_autoptr(GFile) broken = write_file ("broken.juggler", "[1, 2, 3]\n");
+  g_autoptr(GFile) broken = jg_test_write_file (tmpdir, "broken.juggler", "[1, 2, 3]\n");
   g_autofree char *gone_path = g_build_filename (tmpdir, "gone.juggler", NULL);
   g_autoptr(GFile) gone = g_file_new_for_path (gone_path);
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
   JgTrace *shown;
   const char *message;
 
@@ -470,16 +369,16 @@ test_window_broken_file_keeps_summary (void)
   wait_for_load (window);
 
   /* The banner says which file and what is wrong with it... */
-  g_assert_true (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
-  g_assert_nonnull (strstr (gtk_label_get_label (window_child (window, "error_title_label")),
+  g_assert_true (gtk_revealer_get_reveal_child (jg_test_window_child (window, "error_revealer")));
+  g_assert_nonnull (strstr (gtk_label_get_label (jg_test_window_child (window, "error_title_label")),
                             "broken.juggler"));
-  message = gtk_label_get_label (window_child (window, "error_label"));
+  message = gtk_label_get_label (jg_test_window_child (window, "error_label"));
   g_assert_nonnull (strstr (message, "not a Juggler trace"));
 
   /* ...and the trace shown before is still there, untouched. */
   g_assert_true (jg_window_get_trace (window) == shown);
   g_assert_true (g_file_equal (jg_window_get_file (window), good));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (window_child (window, "stack")), ==, "timeline");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (jg_test_window_child (window, "stack")), ==, "timeline");
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "good.juggler — Juggler");
   assert_shows_test_trace (window);
 
@@ -487,13 +386,13 @@ test_window_broken_file_keeps_summary (void)
 
   /* Dismiss hides the banner. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.dismiss-error", NULL));
-  g_assert_false (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
+  g_assert_false (gtk_revealer_get_reveal_child (jg_test_window_child (window, "error_revealer")));
 
   /* A file that is not there is an error too, not a crash. */
   jg_window_open (window, gone);
   wait_for_load (window);
-  g_assert_true (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
-  g_assert_nonnull (strstr (gtk_label_get_label (window_child (window, "error_label")), "gone.juggler"));
+  g_assert_true (gtk_revealer_get_reveal_child (jg_test_window_child (window, "error_revealer")));
+  g_assert_nonnull (strstr (gtk_label_get_label (jg_test_window_child (window, "error_label")), "gone.juggler"));
   g_assert_true (jg_window_get_trace (window) == shown);
 
   gtk_window_destroy (GTK_WINDOW (window));
@@ -503,8 +402,8 @@ static void
 test_window_drop (void)
 {
   g_autoptr(GFile) file = write_trace ("dropped.juggler");
-  JgWindow *window = new_window ();
-  GtkDropTarget *target = window_child (window, "drop_target");
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
+  GtkDropTarget *target = jg_test_window_child (window, "drop_target");
   GSList files = { file, NULL };
   g_auto(GValue) value = G_VALUE_INIT;
   gboolean accepted = FALSE;
@@ -561,22 +460,6 @@ log_writer (GLogLevelFlags   log_level,
   return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
-static GtkWindow *
-find_toplevel (GType type)
-{
-  g_autoptr(GListModel) toplevels = g_object_ref (gtk_window_get_toplevels ());
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) && gtk_widget_get_visible (GTK_WIDGET (toplevel)))
-        return toplevel;
-    }
-
-  return NULL;
-}
-
 static void
 test_window_open_dialog (void)
 {
@@ -591,12 +474,12 @@ test_window_open_dialog (void)
   GtkFileFilter *filter;
 
   g_settings_set_string (settings, "last-folder", tmpdir);
-  window = new_window ();
+  window = jg_test_window_new (app, 1280, 800);
 
   /* Ctrl+O's action: the dialog starts in the last folder, showing traces. */
   in_file_chooser = TRUE;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
-  while ((dialog = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) == NULL)
+  while ((dialog = jg_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) == NULL)
     g_main_context_iteration (NULL, TRUE);
 
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
@@ -658,7 +541,7 @@ test_window_save_export (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   guint64 inode;
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
 
   jg_window_open (window, file);
   wait_for_load (window);
@@ -686,7 +569,7 @@ test_window_save_export (void)
    * by its own file. */
   jg_window_export_chrome (window, export_file);
   g_assert_true (jg_test_wait_for (not_saving, window, 10));
-  g_assert_false (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
+  g_assert_false (gtk_revealer_get_reveal_child (jg_test_window_child (window, "error_revealer")));
   g_assert_true (g_file_load_contents (export_file, NULL, &contents, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_nonnull (strstr (contents, "traceEvents"));
@@ -720,7 +603,7 @@ test_window_export_picture (void)
   g_autoptr(GListModel) filters = NULL;
   cairo_surface_t *surface;
   GtkWindow *dialog;
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
 
   jg_window_open (window, file);
   wait_for_load (window);
@@ -728,7 +611,7 @@ test_window_export_picture (void)
   jg_window_export_picture (window, png_file, JG_PICTURE_FORMAT_PNG);
   g_assert_true (jg_window_get_saving (window));
   g_assert_true (jg_test_wait_for (not_saving, window, 10));
-  g_assert_false (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
+  g_assert_false (gtk_revealer_get_reveal_child (jg_test_window_child (window, "error_revealer")));
   surface = cairo_image_surface_create_from_png (png_path);
   g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
   g_assert_cmpint (cairo_image_surface_get_width (surface), >, 0);
@@ -740,7 +623,7 @@ test_window_export_picture (void)
   g_settings_set_string (settings, "last-folder", tmpdir);
   in_file_chooser = TRUE;
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.export-picture", NULL));
-  while ((dialog = find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) == NULL)
+  while ((dialog = jg_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG)) == NULL)
     g_main_context_iteration (NULL, TRUE);
   filters = gtk_file_chooser_get_filters (GTK_FILE_CHOOSER (dialog));
   g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 3);
@@ -764,7 +647,7 @@ test_window_export_picture (void)
   g_assert_true (jg_test_wait_for (written, svg_path, 10));
   in_file_chooser = FALSE;
   g_assert_true (jg_test_wait_for (not_saving, window, 10));
-  g_assert_false (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
+  g_assert_false (gtk_revealer_get_reveal_child (jg_test_window_child (window, "error_revealer")));
 
   g_assert_true (g_file_get_contents (svg_path, &svg, NULL, &error));
   g_assert_no_error (error);
@@ -792,11 +675,11 @@ static const char chrome_json[] =
 static void
 test_window_open_chrome (void)
 {
-  g_autoptr(GFile) file = write_file ("viztracer.json", chrome_json);
-  g_autoptr(GFile) broken = write_file ("broken.json", "{\"traceEvents\": [{\"ph\": \"X\", \"ts\": ");
+  g_autoptr(GFile) file = jg_test_write_file (tmpdir, "viztracer.json", chrome_json);
+  g_autoptr(GFile) broken = jg_test_write_file (tmpdir, "broken.json", "{\"traceEvents\": [{\"ph\": \"X\", \"ts\": ");
   const char *message;
   JgTrace *shown;
-  JgWindow *window = new_window ();
+  JgWindow *window = jg_test_window_new (app, 1280, 800);
 
   jg_window_open (window, file);
   wait_for_load (window);
@@ -806,15 +689,16 @@ test_window_open_chrome (void)
   g_assert_cmpuint (jg_trace_get_n_tasks (shown), ==, 3);
   g_assert_cmpuint (jg_trace_get_n_workers (shown), ==, 2);
   g_assert_true (g_file_equal (jg_window_get_file (window), file));
-  g_assert_true (jg_canvas_get_trace (window_child (window, "canvas")) == shown);
+  g_assert_true (jg_canvas_get_trace (jg_test_window_child (window, "canvas")) == shown);
   g_assert_cmpstr (summary_text (window, "task_count_label"), ==, "3");
   g_assert_cmpstr (summary_text (window, "worker_count_label"), ==, "2");
 
-  g_assert_true (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
-  g_assert_true (gtk_widget_has_css_class (gtk_revealer_get_child (window_child (window, "error_revealer")),
+  g_assert_true (gtk_revealer_get_reveal_child (jg_test_window_child (window, "error_revealer")));
+  g_assert_true (gtk_widget_has_css_class (gtk_revealer_get_child (jg_test_window_child (window, "error_revealer")),
                                            "info-banner"));
-  g_assert_nonnull (strstr (gtk_label_get_label (window_child (window, "error_title_label")), "viztracer.json"));
-  message = gtk_label_get_label (window_child (window, "error_label"));
+  g_assert_nonnull (strstr (gtk_label_get_label (jg_test_window_child (window, "error_title_label")),
+                            "viztracer.json"));
+  message = gtk_label_get_label (jg_test_window_child (window, "error_label"));
   g_assert_nonnull (strstr (message, "2 async events"));
   g_assert_nonnull (strstr (message, "not imported"));
 
@@ -823,10 +707,10 @@ test_window_open_chrome (void)
   /* Malformed: the error says so, and the imported trace stays. */
   jg_window_open (window, broken);
   wait_for_load (window);
-  g_assert_true (gtk_revealer_get_reveal_child (window_child (window, "error_revealer")));
-  g_assert_false (gtk_widget_has_css_class (gtk_revealer_get_child (window_child (window, "error_revealer")),
+  g_assert_true (gtk_revealer_get_reveal_child (jg_test_window_child (window, "error_revealer")));
+  g_assert_false (gtk_widget_has_css_class (gtk_revealer_get_child (jg_test_window_child (window, "error_revealer")),
                                             "info-banner"));
-  g_assert_nonnull (strstr (gtk_label_get_label (window_child (window, "error_title_label")), "broken.json"));
+  g_assert_nonnull (strstr (gtk_label_get_label (jg_test_window_child (window, "error_title_label")), "broken.json"));
   g_assert_true (jg_window_get_trace (window) == shown);
   g_assert_true (g_file_equal (jg_window_get_file (window), file));
 
@@ -866,52 +750,20 @@ test_window_settings (void)
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
 
   window = jg_window_new (GTK_APPLICATION (app));
-  g_assert_true (gtk_widget_get_visible (window_child (window, "recent_button")));
-  g_assert_nonnull (strstr (gtk_button_get_label (window_child (window, "recent_button")),
+  g_assert_true (gtk_widget_get_visible (jg_test_window_child (window, "recent_button")));
+  g_assert_nonnull (strstr (gtk_button_get_label (jg_test_window_child (window, "recent_button")),
                             "remembered.juggler"));
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static void
-remove_tmpdir (void)
-{
-  g_autoptr(GDir) dir = g_dir_open (tmpdir, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (tmpdir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (tmpdir);
-  g_clear_pointer (&tmpdir, g_free);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int ret;
-
-  /* Numbers are checked as written in the C locale ("2.90", not "2,90"). */
-  gtk_disable_setlocale ();
-  g_test_init (&argc, &argv, NULL);
   g_log_set_writer_func (log_writer, NULL, NULL);
-  gtk_init ();
-  jg_register_resource ();
-
-  tmpdir = g_dir_make_tmp ("juggler-test-window-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  /* The real application, so startup runs: stylesheet, actions, accelerators.
-   * Non-unique: a test has no business on the session bus. */
-  app = jg_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  jg_test_init (&argc, &argv);
+  tmpdir = test_make_tmp_dir ("juggler-test-window-XXXXXX");
+  app = jg_test_application_new ();
 
   g_test_add_func ("/window/empty", test_window_empty);
   g_test_add_func ("/window/open", test_window_open);
@@ -923,10 +775,5 @@ main (int   argc,
   g_test_add_func ("/window/open-chrome", test_window_open_chrome);
   g_test_add_func ("/window/settings", test_window_settings);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-  remove_tmpdir ();
-
-  return ret;
+  return jg_test_run (&app, &tmpdir);
 }

@@ -16,8 +16,6 @@
 #include "jg-compare-chart.h"
 #include "jg-compare-window.h"
 #include "jg-display-test.h"
-#include "jg-resources.h"
-#include "jg-scenario-panel.h"
 #include "jg-window.h"
 #include "jg-wizard.h"
 
@@ -265,15 +263,8 @@ static gboolean
 compare_window_open (gpointer user_data)
 {
   GtkWindow **window = user_data;
-  GListModel *toplevels = gtk_window_get_toplevels ();
 
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
-
-      if (JG_IS_COMPARE_WINDOW (toplevel))
-        *window = toplevel;
-    }
+  *window = jg_test_find_toplevel (JG_TYPE_COMPARE_WINDOW);
   return *window != NULL;
 }
 
@@ -282,17 +273,13 @@ compare_window_open (gpointer user_data)
 static void
 test_wizard_compare_mode (void)
 {
-  JgWindow *main_window = jg_window_new (GTK_APPLICATION (app));
-  JgScenarioPanel *panel;
+  JgWindow *main_window = jg_test_window_new (app, -1, -1);
   GtkWindow *window = NULL;
   JgCompare *compare;
 
-  gtk_window_present (GTK_WINDOW (main_window));
-  jg_test_wait_drawn (GTK_WIDGET (main_window));
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (main_window), "win.scenario", "s", "downloads"));
-  panel = jg_test_child (main_window, JG_TYPE_WINDOW, "panel");
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (jg_scenario_panel_get_editor (panel, "downloads")), 4);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (jg_scenario_panel_get_editor (panel, "latency")), 200);
+  jg_test_choose_scenario (main_window, "downloads");
+  jg_test_set_parameter (main_window, "downloads", 4);
+  jg_test_set_parameter (main_window, "latency", 200);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (main_window), "win.compare", NULL));
   g_assert_true (jg_test_wait_for (compare_window_open, &window, 5));
@@ -317,28 +304,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  int ret;
-
-  gtk_disable_setlocale ();
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  jg_register_resource ();
-
-  app = jg_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  jg_test_init (&argc, &argv);
+  app = jg_test_application_new ();
 
   g_test_add_func ("/wizard/recommendations", test_wizard_recommendations);
   g_test_add_func ("/wizard/back", test_wizard_back);
   g_test_add_func ("/wizard/show-me", test_wizard_show_me);
   g_test_add_func ("/wizard/compare-mode", test_wizard_compare_mode);
 
-  ret = g_test_run ();
-
-  g_clear_object (&app);
-
-  return ret;
+  return jg_test_run (&app, NULL);
 }

@@ -8,12 +8,14 @@
 
 #include <glib/gstdio.h>
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <string.h>
 
 #include "jg-metrics.h"
 #include "jg-palette.h"
 #include "jg-picture.h"
 #include "jg-spans.h"
+#include "jg-test-util.h"
 #include "jg-trace.h"
 
 #define MS G_GUINT64_CONSTANT (1000000)
@@ -733,8 +735,7 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("juggler-picture-XXXXXX", NULL);
-  g_assert_nonnull (tmp_dir);
+  tmp_dir = test_make_tmp_dir ("juggler-picture-XXXXXX");
 
   g_test_add_func ("/render/picture/png-pixels", test_png_pixels);
   g_test_add_func ("/render/picture/png-dark", test_png_dark);
@@ -751,20 +752,11 @@ main (int   argc,
 
   status = g_test_run ();
 
-  {
-    g_autoptr (GDir) dir = g_dir_open (tmp_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (tmp_dir, name, NULL);
-
-        g_unlink (path);
-      }
-    g_rmdir (tmp_dir);
-  }
+  test_remove_tree (tmp_dir);
   g_free (tmp_dir);
-  /* Drop cairo's font caches, so a leak checker sees only our own memory. */
+  /* Drop Pango's fonts, then cairo's font caches (which must be unused by
+   * then), so a leak checker sees only our own memory. */
+  pango_cairo_font_map_set_default (NULL);
   cairo_debug_reset_static_data ();
   return status;
 }

@@ -1,11 +1,12 @@
 /* test-swimlane.c: the swimlane canvas's level-of-detail summary against a brute
  * force over the spans, and its painter drawing known traces onto image surfaces
- * whose pixels are read back. */
+ * whose pixels are read back, names in Arabic and Hebrew among them. */
 #define G_LOG_DOMAIN "test-swimlane"
 
 #include "config.h"
 
 #include <math.h>
+#include <pango/pangocairo.h>
 #include <string.h>
 
 #include "jg-lod.h"
@@ -1057,6 +1058,185 @@ test_painter_views_and_legend (void)
   canvas_clear (&canvas);
 }
 
+/* Names in Arabic and Hebrew: what the canvas draws of them is read back by
+ * drawing each lane twice, once with the name and once without. */
+
+#define NAME_FONT 12 /* the lane names' size in the normal theme */
+
+/* One task called @name, running through the window. */
+static void
+canvas_named (Canvas     *canvas,
+              const char *name)
+{
+  fixture_init (&canvas->f);
+  jg_trace_add_worker (canvas->f.trace, "Thread 1", JG_WORKER_THREAD, 1);
+  jg_trace_add_task (canvas->f.trace, name, JG_LANE_NONE);
+  canvas->painter = jg_swimlane_painter_new ();
+  canvas->scale = 1;
+  append (canvas, 0, 0, JG_EVENT_TASK_BEGIN, 0, 0);
+  append (canvas, 100 * MS, 0, JG_EVENT_RUN, 0, 0);
+  append (canvas, 900 * MS, 0, JG_EVENT_TASK_END, 0, 0);
+  canvas_draw (canvas, 0, 1000 * MS);
+}
+
+typedef struct
+{
+  int x0, x1; /* columns, x1 inclusive */
+  int y0, y1;
+} Ink;
+
+static gboolean
+pixels_differ (guint32 a,
+               guint32 b)
+{
+  return ABS ((int) (a >> 16 & 0xff) - (int) (b >> 16 & 0xff)) > 24
+      || ABS ((int) (a >> 8 & 0xff) - (int) (b >> 8 & 0xff)) > 24
+      || ABS ((int) (a & 0xff) - (int) (b & 0xff)) > 24;
+}
+
+/* The ink of @name in the first lane's name column; its box in @ink. With
+ * @rows, only the columns inked in rows [ink->y0, ink->y0 + rows): returns
+ * their mean. */
+static double
+name_ink (const char *name,
+          Ink        *ink,
+          int         rows)
+{
+  Canvas canvas = { 0 }, blank = { 0 };
+  double y, h, plot_x0, plot_x1, sum = 0;
+  guint n = 0;
+
+  canvas_named (&canvas, name);
+  canvas_named (&blank, "");
+  g_assert_true (jg_swimlane_painter_get_row (canvas.painter, JG_SWIMLANE_REGION_LANE, 0, &y, &h));
+  jg_swimlane_painter_get_plot_bounds (canvas.painter, &plot_x0, &plot_x1);
+
+  *ink = (Ink) { G_MAXINT, -1, G_MAXINT, -1 };
+  for (int py = (int) y; py < (int) (y + h); py++)
+    for (int px = 0; px < (int) plot_x0; px++)
+      if (pixels_differ (canvas_pixel (&canvas, px, py), canvas_pixel (&blank, px, py)))
+        {
+          ink->x0 = MIN (ink->x0, px);
+          ink->x1 = MAX (ink->x1, px);
+          ink->y0 = MIN (ink->y0, py);
+          ink->y1 = MAX (ink->y1, py);
+        }
+  g_assert_cmpint (ink->x1, >=, 0);
+  /* The name stays in its column. */
+  g_assert_cmpint (ink->x1, <, (int) plot_x0);
+
+  for (int py = ink->y0; py < ink->y0 + rows; py++)
+    for (int px = ink->x0; px <= ink->x1; px++)
+      if (pixels_differ (canvas_pixel (&canvas, px, py), canvas_pixel (&blank, px, py)))
+        {
+          sum += px;
+          n++;
+        }
+
+  canvas_clear (&blank);
+  canvas_clear (&canvas);
+  return n > 0 ? sum / n : -1;
+}
+
+/* @text laid out by Pango in the lane names' font, for reference. */
+static PangoLayout *
+reference_layout (const char *text)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (surface);
+  PangoLayout *layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *desc = pango_font_description_from_string ("Sans");
+
+  pango_font_description_set_absolute_size (desc, NAME_FONT * PANGO_SCALE);
+  pango_layout_set_font_description (layout, desc);
+  pango_layout_set_text (layout, text, -1);
+  pango_font_description_free (desc);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return layout;
+}
+
+static int
+reference_ink_width (const char *text)
+{
+  g_autoptr (PangoLayout) layout = reference_layout (text);
+  PangoRectangle ink;
+
+  pango_layout_get_pixel_extents (layout, &ink, NULL);
+  return ink.width;
+}
+
+/* FALSE, and the test skipped, when no font on the machine draws @text. */
+static gboolean
+have_font_for (const char *text,
+               const char *script)
+{
+  g_autoptr (PangoLayout) layout = reference_layout (text);
+
+  if (pango_layout_get_unknown_glyphs_count (layout) == 0)
+    return TRUE;
+  g_test_skip_printf ("no font with %s letters here (Debian: fonts-dejavu-core)", script);
+  return FALSE;
+}
+
+/* An Arabic name is shaped: its letters join, so it is as wide as Pango lays
+ * it out and narrower than the same letters kept apart (what drawing without
+ * shaping gives: each letter in its isolated form). */
+static void
+test_painter_arabic_name_shaped (void)
+{
+  const char *name = "تحميل"; /* "loading" */
+  g_autoptr (GString) apart = g_string_new (NULL);
+  Ink ink;
+  int drawn, shaped, isolated;
+
+  if (!have_font_for (name, "Arabic"))
+    return;
+  /* Zero-width non-joiners between the letters keep each one isolated. */
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (p != name)
+        g_string_append (apart, "\u200c");
+      g_string_append_len (apart, p, g_utf8_next_char (p) - p);
+    }
+
+  name_ink (name, &ink, 0);
+  drawn = ink.x1 - ink.x0 + 1;
+  shaped = reference_ink_width (name);
+  isolated = reference_ink_width (apart->str);
+  g_test_message ("drawn %d px, shaped %d px, letters apart %d px", drawn, shaped, isolated);
+  g_assert_cmpint (ABS (drawn - shaped), <=, 2);
+  g_assert_cmpint (drawn, <, isolated * 0.9);
+}
+
+/* A Hebrew name runs right to left inside its label, which stays where a
+ * Latin name's is: "למידה" ("learning") begins on the right with lamed, the
+ * one Hebrew letter rising above the others. */
+static void
+test_painter_hebrew_name_rtl (void)
+{
+  const char *name = "למידה";
+  g_autofree char *longer = g_strdup_printf ("%s %s %s %s %s", name, name, name, name, name);
+  Ink ink, latin, cut;
+  double lamed;
+
+  if (!have_font_for (name, "Hebrew"))
+    return;
+
+  lamed = name_ink (name, &ink, 2);
+  g_test_message ("ink from x = %d to %d, lamed at %.1f", ink.x0, ink.x1, lamed);
+  g_assert_cmpfloat (lamed, >, ink.x0 + (ink.x1 - ink.x0) * 0.75);
+
+  /* Left-aligned in the column like any name, not pushed to its right edge. */
+  name_ink ("Learning", &latin, 0);
+  g_assert_cmpint (ABS (ink.x0 - latin.x0), <=, 2);
+
+  /* Too long for the column: cut with an ellipsis, inside it. */
+  name_ink (longer, &cut, 0);
+  g_assert_cmpint (ABS (cut.x0 - latin.x0), <=, 2);
+  g_assert_cmpint (cut.x1 - cut.x0 + 1, <, reference_ink_width (longer));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1077,9 +1257,13 @@ main (int   argc,
   g_test_add_func ("/render/swimlane/vector-matches-raster", test_painter_vector_matches_raster);
   g_test_add_func ("/render/swimlane/hidpi", test_painter_hidpi);
   g_test_add_func ("/render/swimlane/views-and-legend", test_painter_views_and_legend);
+  g_test_add_func ("/render/swimlane/arabic-name-shaped", test_painter_arabic_name_shaped);
+  g_test_add_func ("/render/swimlane/hebrew-name-rtl", test_painter_hebrew_name_rtl);
 
   status = g_test_run ();
-  /* Drop cairo's font caches, so a leak checker sees only our own memory. */
+  /* Drop Pango's fonts, then cairo's font caches (which must be unused by
+   * then), so a leak checker sees only our own memory. */
+  pango_cairo_font_map_set_default (NULL);
   cairo_debug_reset_static_data ();
   return status;
 }

@@ -128,6 +128,28 @@ test_plan_from_json (const char *json)
   return plan;
 }
 
+/* Starts @plan with @options; the run goes on. */
+static inline JgRun *
+test_start_run (const JgScenarioPlan *plan,
+                const JgRunOptions   *options)
+{
+  g_autoptr (GError) error = NULL;
+  JgRun *run = jg_run_new (plan, options);
+
+  g_assert_true (jg_run_start (run, &error));
+  g_assert_no_error (error);
+  return run;
+}
+
+/* Waits for @run to end, and returns it. */
+static inline JgRun *
+test_wait_run (JgRun *run)
+{
+  jg_run_wait (run);
+  g_assert_true (jg_run_is_finished (run));
+  return run;
+}
+
 /* Runs @plan to its end and returns the finished run. */
 static inline JgRun *
 test_run_plan (const JgScenarioPlan *plan,
@@ -137,8 +159,6 @@ test_run_plan (const JgScenarioPlan *plan,
                double                switch_interval_ms)
 {
   JgRunOptions options;
-  g_autoptr (GError) error = NULL;
-  JgRun *run;
 
   jg_run_options_init (&options);
   options.model = model;
@@ -146,12 +166,7 @@ test_run_plan (const JgScenarioPlan *plan,
   options.interpreter = interpreter;
   options.switch_interval_ms = switch_interval_ms;
 
-  run = jg_run_new (plan, &options);
-  g_assert_true (jg_run_start (run, &error));
-  g_assert_no_error (error);
-  jg_run_wait (run);
-  g_assert_true (jg_run_is_finished (run));
-  return run;
+  return test_wait_run (test_start_run (plan, &options));
 }
 
 static inline void
@@ -187,6 +202,17 @@ test_trace_events (JgTrace *trace,
         g_array_append_val (out, *e);
     }
   return out;
+}
+
+/* The task of @trace named @name; fails if there is none. */
+static inline guint32
+test_trace_task_named (JgTrace    *trace,
+                       const char *name)
+{
+  for (guint32 t = 0; t < jg_trace_get_n_tasks (trace); t++)
+    if (g_strcmp0 (jg_trace_get_task_name (trace, t), name) == 0)
+      return t;
+  g_error ("No task named “%s”", name);
 }
 
 static inline gboolean

@@ -57,16 +57,6 @@ run_model (const JgScenarioPlan *plan,
   return test_run_plan (plan, model, 0, JG_INTERPRETER_GIL, JG_GIL_DEFAULT_INTERVAL_MS);
 }
 
-static guint32
-find_task (JgTrace    *trace,
-           const char *name)
-{
-  for (guint32 t = 0; t < jg_trace_get_n_tasks (trace); t++)
-    if (g_strcmp0 (jg_trace_get_task_name (trace, t), name) == 0)
-      return t;
-  g_error ("No task named “%s”", name);
-}
-
 static JgEndStatus
 end_status (JgTrace     *trace,
             const char  *name,
@@ -74,7 +64,7 @@ end_status (JgTrace     *trace,
 {
   JgEndStatus status = JG_END_N_STATUSES;
 
-  g_assert_true (test_task_ended (trace, find_task (trace, name), end_ts, &status));
+  g_assert_true (test_task_ended (trace, test_trace_task_named (trace, name), end_ts, &status));
   return status;
 }
 
@@ -83,7 +73,7 @@ static GPtrArray *
 task_marks (JgTrace    *trace,
             const char *name)
 {
-  g_autoptr (GArray) events = test_trace_events (trace, JG_EVENT_MARK, find_task (trace, name));
+  g_autoptr (GArray) events = test_trace_events (trace, JG_EVENT_MARK, test_trace_task_named (trace, name));
   GPtrArray *marks = g_ptr_array_new ();
 
   for (guint i = 0; i < events->len; i++)
@@ -96,7 +86,7 @@ mark_time (JgTrace    *trace,
            const char *task,
            const char *text)
 {
-  g_autoptr (GArray) events = test_trace_events (trace, JG_EVENT_MARK, find_task (trace, task));
+  g_autoptr (GArray) events = test_trace_events (trace, JG_EVENT_MARK, test_trace_task_named (trace, task));
 
   for (guint i = 0; i < events->len; i++)
     if (g_strcmp0 (jg_trace_lookup_string (trace, g_array_index (events, JgEvent, i).arg), text) == 0)
@@ -244,7 +234,7 @@ test_cpu_blocks_loop (void)
   g_autoptr (JgRun) run = run_model (plan, JG_MODEL_ASYNCIO);
   JgTrace *trace = jg_run_get_trace (run);
   guint64 sleeper_end = 0, cruncher_end = 0;
-  g_autoptr (GArray) runs = test_trace_events (trace, JG_EVENT_RUN, find_task (trace, "Sleeper"));
+  g_autoptr (GArray) runs = test_trace_events (trace, JG_EVENT_RUN, test_trace_task_named (trace, "Sleeper"));
 
   g_assert_cmpint (end_status (trace, "Sleeper", &sleeper_end), ==, JG_END_OK);
   g_assert_cmpint (end_status (trace, "Cruncher", &cruncher_end), ==, JG_END_OK);
@@ -587,7 +577,6 @@ test_stop (void)
     "  { \"name\": \"Cruncher\", \"steps\": [ { \"op\": \"io\", \"ms\": 30 }, { \"op\": \"cpu\", \"ms\": 20000 } ] } ] }";
   g_autoptr (JgScenarioPlan) plan = plan_from_json (json, NULL);
   g_autoptr (JgRun) run = NULL;
-  g_autoptr (GError) error = NULL;
   JgRunOptions options;
   JgTrace *trace;
   gint64 asked;
@@ -595,9 +584,7 @@ test_stop (void)
 
   jg_run_options_init (&options);
   options.model = JG_MODEL_ASYNCIO;
-  run = jg_run_new (plan, &options);
-  g_assert_true (jg_run_start (run, &error));
-  g_assert_no_error (error);
+  run = test_start_run (plan, &options);
   g_usleep (300 * 1000);
   asked = g_get_monotonic_time ();
   jg_run_stop (run);

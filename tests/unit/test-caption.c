@@ -767,9 +767,7 @@ test_real_run (void)
   jg_run_options_init (&options);
   options.model = JG_MODEL_THREADS;
   options.switch_interval_ms = 2;
-  run = jg_run_new (plan, &options);
-  g_assert_true (jg_run_start (run, &error));
-  g_assert_no_error (error);
+  run = test_start_run (plan, &options);
   trace = jg_run_get_trace (run);
   /* Captions follow the run while it goes, then catch up at its end. */
   captioner = jg_captioner_new (trace);

@@ -27,18 +27,13 @@ start_processes (const JgScenarioPlan *plan,
                  guint                 workers,
                  JgStartMethod         method)
 {
-  g_autoptr (GError) error = NULL;
   JgRunOptions options;
-  JgRun *run;
 
   jg_run_options_init (&options);
   options.model = JG_MODEL_PROCESSES;
   options.workers = workers;
   options.start_method = method;
-  run = jg_run_new (plan, &options);
-  g_assert_true (jg_run_start (run, &error));
-  g_assert_no_error (error);
-  return run;
+  return test_start_run (plan, &options);
 }
 
 static JgRun *
@@ -46,11 +41,7 @@ run_processes (const JgScenarioPlan *plan,
                guint                 workers,
                JgStartMethod         method)
 {
-  JgRun *run = start_processes (plan, workers, method);
-
-  jg_run_wait (run);
-  g_assert_true (jg_run_is_finished (run));
-  return run;
+  return test_wait_run (start_processes (plan, workers, method));
 }
 
 /* Every process the run started, from its lanes. */
@@ -769,18 +760,13 @@ start_async (const JgScenarioPlan *plan,
              JgModel               model,
              JgHybridExecutor      executor)
 {
-  g_autoptr (GError) error = NULL;
   JgRunOptions options;
-  JgRun *run;
 
   jg_run_options_init (&options);
   options.model = model;
   options.hybrid_executor = executor;
   options.start_method = JG_START_FORK;
-  run = jg_run_new (plan, &options);
-  g_assert_true (jg_run_start (run, &error));
-  g_assert_no_error (error);
-  return run;
+  return test_start_run (plan, &options);
 }
 
 static JgRun *
@@ -788,11 +774,7 @@ run_async (const JgScenarioPlan *plan,
            JgModel               model,
            JgHybridExecutor      executor)
 {
-  JgRun *run = start_async (plan, model, executor);
-
-  jg_run_wait (run);
-  g_assert_true (jg_run_is_finished (run));
-  return run;
+  return test_wait_run (start_async (plan, model, executor));
 }
 
 static double
@@ -995,16 +977,6 @@ static const char *hybrid_long_job =
   "  { \"name\": \"Other\", \"steps\": [ { \"op\": \"io\", \"ms\": 100 }, { \"op\": \"run_in_executor\", "
   "      \"executor\": \"processes\", \"name\": \"Other job\", \"steps\": [ { \"op\": \"cpu\", \"ms\": 100 } ] } ] } ] }";
 
-static guint32
-task_named (JgTrace    *trace,
-            const char *name)
-{
-  for (guint32 t = 0; t < jg_trace_get_n_tasks (trace); t++)
-    if (g_strcmp0 (jg_trace_get_task_name (trace, t), name) == 0)
-      return t;
-  g_error ("No task named “%s”", name);
-}
-
 /* A worker SIGKILLed under an offloaded job: the awaiting coroutine gets a
  * BrokenProcessPool error, the other coroutine's job still runs, the run
  * completes, and no process is left. */
@@ -1015,7 +987,7 @@ test_hybrid_worker_killed (void)
   g_autoptr (JgRun) run = start_async (plan, JG_MODEL_ASYNCIO, JG_HYBRID_THREADS);
   g_autoptr (JsonArray) marks = NULL;
   JgTrace *trace = jg_run_get_trace (run);
-  guint32 job = task_named (trace, "Victim job");
+  guint32 job = test_trace_task_named (trace, "Victim job");
   GPid pid = wait_for_job (run, job);
   JgEndStatus status = JG_END_N_STATUSES;
   guint64 end_ts = 0;
@@ -1029,13 +1001,13 @@ test_hybrid_worker_killed (void)
   g_assert_cmpuint (ends->len, ==, 1);
   g_assert_cmpint (JG_END_ARG_STATUS (g_array_index (ends, JgEvent, 0).arg), ==, JG_END_CRASHED);
   g_assert_cmpint (JG_END_ARG_DETAIL (g_array_index (ends, JgEvent, 0).arg), ==, SIGKILL);
-  g_assert_true (test_task_ended (trace, task_named (trace, "Victim"), &end_ts, &status));
+  g_assert_true (test_task_ended (trace, test_trace_task_named (trace, "Victim"), &end_ts, &status));
   g_assert_cmpint (status, ==, JG_END_ERROR);
   /* Far sooner than the 3 s the job would take. */
   g_assert_cmpuint (end_ts, <, 2500 * G_GUINT64_CONSTANT (1000000));
-  g_assert_true (test_task_ended (trace, task_named (trace, "Other"), NULL, &status));
+  g_assert_true (test_task_ended (trace, test_trace_task_named (trace, "Other"), NULL, &status));
   g_assert_cmpint (status, ==, JG_END_OK);
-  g_assert_true (test_task_ended (trace, task_named (trace, "Other job"), NULL, &status));
+  g_assert_true (test_task_ended (trace, test_trace_task_named (trace, "Other job"), NULL, &status));
   g_assert_cmpint (status, ==, JG_END_OK);
 
   marks = jg_run_dup_marks (run);
@@ -1064,7 +1036,7 @@ test_hybrid_stop (void)
   JgTrace *trace = jg_run_get_trace (run);
   gint64 stopped;
 
-  wait_for_job (run, task_named (trace, "Victim job"));
+  wait_for_job (run, test_trace_task_named (trace, "Victim job"));
   stopped = g_get_monotonic_time ();
   jg_run_stop (run);
   g_assert_cmpint (jg_run_wait (run), ==, JG_RUN_STOPPED);

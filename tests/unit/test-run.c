@@ -417,7 +417,6 @@ test_stop_midway (void)
   g_autoptr (JgScenarioPlan) plan = test_plan_new ("long");
   guint lock = test_plan_add_object (&plan->locks, &plan->n_locks, "lock", 0, G_MININT64);
   g_autoptr (JgRun) run = NULL;
-  g_autoptr (GError) error = NULL;
   guint holder, waiter;
   JgRunOptions options;
   JgTrace *trace;
@@ -436,9 +435,7 @@ test_stop_midway (void)
   test_plan_io (plan, test_plan_add_task (plan, "Caller"), JG_IO_SOCKET, long_ms);
 
   jg_run_options_init (&options);
-  run = jg_run_new (plan, &options);
-  g_assert_true (jg_run_start (run, &error));
-  g_assert_no_error (error);
+  run = test_start_run (plan, &options);
   g_timeout_add (150, stop_run, run);
   g_assert_cmpint (jg_run_wait (run), ==, JG_RUN_STOPPED);
 

@@ -20,7 +20,6 @@ run_at (const JgScenarioPlan *plan,
         guint                 workers,
         double                time_scale)
 {
-  g_autoptr (GError) error = NULL;
   JgRunOptions options;
   JgRun *run;
 
@@ -31,9 +30,7 @@ run_at (const JgScenarioPlan *plan,
   options.start_method = JG_START_FORK;
   options.time_scale = time_scale;
 
-  run = jg_run_new (plan, &options);
-  g_assert_true (jg_run_start (run, &error));
-  g_assert_no_error (error);
+  run = test_start_run (plan, &options);
   g_assert_cmpint (jg_run_wait (run), ==, JG_RUN_COMPLETED);
   return run;
 }
@@ -185,17 +182,6 @@ test_io_threads (void)
   g_assert_not_reached ();
 }
 
-static guint32
-task_named (JgTrace    *trace,
-            const char *name)
-{
-  for (guint32 t = 0; t < jg_trace_get_n_tasks (trace); t++)
-    if (g_strcmp0 (jg_trace_get_task_name (trace, t), name) == 0)
-      return t;
-  g_assert_not_reached ();
-  return 0;
-}
-
 /* When the task @name was marked @what ("timeout"), in ns; fails if never. */
 static guint64
 mark_time (JgTrace    *trace,
@@ -237,7 +223,7 @@ test_asyncio_timeout (void)
       JgEndStatus status = JG_END_OK;
 
       assert_recorded_scale (slow, SCALE);
-      g_assert_true (test_task_ended (jg_run_get_trace (slow), task_named (jg_run_get_trace (slow), "Slow"),
+      g_assert_true (test_task_ended (jg_run_get_trace (slow), test_trace_task_named (jg_run_get_trace (slow), "Slow"),
                                       NULL, &status));
       g_assert_cmpint (status, ==, JG_END_CANCELLED);
       /* The deadline came before the slow coroutine's stretched 4 s. */

@@ -8,27 +8,10 @@
 #include <string.h>
 
 #include "jg-cli-test.h"
+#include "jg-test-util.h"
 #include "jg-trace-file.h"
 
 static char *tmp_dir;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 /* @text holds @german and not @english: the translation was found and used. */
 static void
@@ -180,16 +163,10 @@ int
 main (int    argc,
       char **argv)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *cache_dir = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  tmp_dir = g_dir_make_tmp ("juggler-cli-german-XXXXXX", &error);
-  g_assert_no_error (error);
-  /* The CPU calibration is cached under XDG_CACHE_HOME: keep it in our own directory. */
-  cache_dir = g_build_filename (tmp_dir, "cache", NULL);
-  jg_cli_test_setenv ("XDG_CACHE_HOME", cache_dir);
+  tmp_dir = jg_cli_test_make_tmp_dir ("juggler-cli-german-XXXXXX");
 
   g_test_add_func ("/cli/german/locale", test_locale);
   g_test_add_func ("/cli/german/messages", test_messages);
@@ -201,7 +178,7 @@ main (int    argc,
 
   status = g_test_run ();
 
-  remove_tree (tmp_dir);
+  g_assert_true (test_remove_tree (tmp_dir));
   g_free (tmp_dir);
   return status;
 }

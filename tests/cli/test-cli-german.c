@@ -3,7 +3,6 @@
  * LOCPATH, LC_ALL and LANGUAGE), with the catalogue compiled from po/de.po, the
  * CLI's own messages, the scenarios, the lesson, the advisor and the captions
  * all speak German — and none of the English originals shows through. */
-#include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
 

@@ -191,7 +191,7 @@ jg_canvas_describe_lanes (JgCanvas *self)
     return g_strdup (_("No trace shown."));
 
   text = g_string_new (NULL);
-  kind = _jg_canvas_lane_kind (self);
+  kind = jg_swimlane_view_lane_kind (self->view);
   n_rows = _jg_canvas_n_rows (self);
   a = self->t0;
   b = MIN (self->t1, _jg_canvas_search_limit (self));

@@ -58,7 +58,7 @@ jg_canvas_find_span (JgCanvas  *self,
                      int        direction,
                      JgLodItem *item)
 {
-  JgLodLaneKind kind = _jg_canvas_lane_kind (self);
+  JgLodLaneKind kind = jg_swimlane_view_lane_kind (self->view);
   CursorSearch search = { ts, direction, 0, FALSE, { 0, } };
   guint64 width = MAX (self->t1 - self->t0, JG_CANVAS_MIN_SPAN_NS);
 
@@ -256,7 +256,7 @@ _jg_canvas_item_hit (JgCanvas        *self,
 
   memset (hit, 0, sizeof *hit);
   hit->region = JG_SWIMLANE_REGION_LANE;
-  hit->lane_kind = _jg_canvas_lane_kind (self);
+  hit->lane_kind = jg_swimlane_view_lane_kind (self->view);
   hit->lane = (guint) MAX (self->cursor_row, 0);
   hit->ts = item->start;
   hit->has_span = TRUE;

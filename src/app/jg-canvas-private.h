@@ -58,8 +58,7 @@ struct _JgCanvas
 };
 
 /* jg-canvas.c */
-/* The kind of lane the view shows. */
-JgLodLaneKind _jg_canvas_lane_kind            (JgCanvas            *self);
+/* How many lanes the view shows. */
 guint         _jg_canvas_n_rows               (JgCanvas            *self);
 /* Where spans may be found: to the newest event (or now), not past a
  * replay's play head. */

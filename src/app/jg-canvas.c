@@ -233,22 +233,6 @@ jg_canvas_set_scroll (JgCanvas *self,
     }
 }
 
-JgLodLaneKind
-_jg_canvas_lane_kind (JgCanvas *self)
-{
-  switch (self->view)
-    {
-    case JG_SWIMLANE_VIEW_WORKERS:
-      return JG_LOD_LANE_WORKER;
-    case JG_SWIMLANE_VIEW_CORES:
-      return JG_LOD_LANE_CORE;
-    case JG_SWIMLANE_VIEW_TASKS:
-    case JG_SWIMLANE_N_VIEWS:
-    default:
-      return JG_LOD_LANE_TASK;
-    }
-}
-
 guint
 _jg_canvas_n_rows (JgCanvas *self)
 {

@@ -805,8 +805,8 @@ compute_layout (JgSwimlanePainter *self,
     }
 }
 
-static JgLodLaneKind
-view_lane_kind (JgSwimlaneView view)
+JgLodLaneKind
+jg_swimlane_view_lane_kind (JgSwimlaneView view)
 {
   switch (view)
     {
@@ -1175,7 +1175,7 @@ draw_layer (JgSwimlanePainter *self,
   int origin = (int) lround (layout->counters_y * scale);
   int lane_h = (int) lround (layout->m.lane_h * scale);
   int lanes_top = (int) lround (layout->lanes_y * scale) - origin;
-  JgLodLaneKind kind = view_lane_kind (self->view);
+  JgLodLaneKind kind = jg_swimlane_view_lane_kind (self->view);
   const JgMachineInfo *machine = self->trace != NULL ? jg_trace_get_machine (self->trace) : NULL;
   int grid_w = MAX (1, (int) lround (scale));
   int counters_h = (int) lround (layout->m.counters_h * scale);
@@ -2356,7 +2356,7 @@ jg_swimlane_painter_hit_test (JgSwimlanePainter *self,
            && offset < layout.n_rows * layout.row_h)
     {
       hit->region = JG_SWIMLANE_REGION_LANE;
-      hit->lane_kind = view_lane_kind (self->view);
+      hit->lane_kind = jg_swimlane_view_lane_kind (self->view);
       hit->lane = (guint) (offset / layout.row_h);
     }
   else

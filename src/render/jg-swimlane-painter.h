@@ -25,6 +25,9 @@ typedef enum
   JG_SWIMLANE_N_VIEWS
 } JgSwimlaneView;
 
+/* The level-of-detail lanes a view draws: tasks, workers or cores. */
+JgLodLaneKind jg_swimlane_view_lane_kind (JgSwimlaneView view);
+
 typedef enum
 {
   JG_SWIMLANE_THEME_LIGHT = 0,

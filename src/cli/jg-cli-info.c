@@ -93,7 +93,8 @@ print_text (GFile     *file,
 
   printf ("%s\n", name);
   if (jg_trace_get_title (trace) != NULL)
-    printf ("  %-18s %s (%s)\n", _("Scenario"), jg_trace_get_title (trace), jg_trace_get_scenario_id (trace));
+    jg_cli_print_row (_("Scenario"), "%s (%s)", jg_trace_get_title (trace),
+                      jg_trace_get_scenario_id (trace));
   if (run->model != NULL)
     jg_cli_print_row (_("Run"), _("%s, %u workers, %s, switch interval %.2f ms"),
                       run->model, run->workers, run->interpreter ? run->interpreter : "?", run->switch_interval_ms);
@@ -102,8 +103,8 @@ print_text (GFile     *file,
                       machine->cpu_model ? machine->cpu_model : "?", machine->kernel ? machine->kernel : "?");
   jg_cli_print_row (_("Recorded"), _("%" PRIu64 " events, %u tasks, %u workers"),
                     jg_trace_get_n_events (trace), jg_trace_get_n_tasks (trace), jg_trace_get_n_workers (trace));
-  printf ("  %-18s %.3f s\n", _("Wall time"), metrics->wall_ns / 1e9);
-  printf ("  %-18s %.3f s\n", _("CPU time"), metrics->cpu_ns / 1e9);
+  jg_cli_print_row (_("Wall time"), "%.3f s", metrics->wall_ns / 1e9);
+  jg_cli_print_row (_("CPU time"), "%.3f s", metrics->cpu_ns / 1e9);
   jg_cli_print_row (_("Concurrency"), _("%.2f (peak %u)"), metrics->concurrency, metrics->max_concurrency);
   jg_cli_print_row (_("Parallelism"), _("%.2f (peak %u)"), metrics->parallelism, metrics->max_parallelism);
   jg_cli_print_row (_("Core utilisation"), _("%.0f%% of %u cores, %u used"),
@@ -116,7 +117,7 @@ print_text (GFile     *file,
     {
       g_autofree char *value = json_to_string (json_object_get_member (results, l->data), FALSE);
 
-      printf ("  %-18s %s\n", (const char *) l->data, value);
+      jg_cli_print_row ((const char *) l->data, "%s", value);
     }
 }
 

@@ -242,33 +242,23 @@ print_text (JgRun      *run,
   jg_cli_print_row (_("Run"), _("%s, %u workers, %s, switch interval %.2f ms"),
                     info->model, info->workers, info->interpreter, info->switch_interval_ms);
   if (metrics->time_scale > 1.0)
-    {
-      printf ("  %-18s ", _("Slow motion"));
-      /* Translators: e.g. "10× (every time below is stretched)" */
-      printf (_("%g× (every time below is stretched)"), metrics->time_scale);
-      printf ("\n");
-    }
-  printf ("  %-18s %s\n", _("Status"), jg_run_status_name (jg_run_get_status (run)));
+    /* Translators: e.g. "10× (every time below is stretched)" */
+    jg_cli_print_row (_("Slow motion"), _("%g× (every time below is stretched)"), metrics->time_scale);
+  jg_cli_print_row (_("Status"), "%s", jg_run_status_name (jg_run_get_status (run)));
   /* Slow motion: every time printed is stretched; the wall time says both. */
   if (metrics->time_scale > 1.0)
-    {
-      /* Translators: the wall time of a run in slow motion, e.g. "2.400 s (real 0.240 s at 10×)" */
-      printf ("  %-18s ", _("Wall time"));
-      printf (_("%.3f s (real %.3f s at %g×)"), metrics->wall_ns / 1e9,
-              metrics->wall_ns / 1e9 / metrics->time_scale, metrics->time_scale);
-      printf ("\n");
-    }
+    /* Translators: the wall time of a run in slow motion, e.g. "2.400 s (real 0.240 s at 10×)" */
+    jg_cli_print_row (_("Wall time"), _("%.3f s (real %.3f s at %g×)"), metrics->wall_ns / 1e9,
+                      metrics->wall_ns / 1e9 / metrics->time_scale, metrics->time_scale);
   else
-    {
-      printf ("  %-18s %.3f s\n", _("Wall time"), metrics->wall_ns / 1e9);
-    }
-  printf ("  %-18s %.3f s\n", _("CPU time"), metrics->cpu_ns / 1e9);
+    jg_cli_print_row (_("Wall time"), "%.3f s", metrics->wall_ns / 1e9);
+  jg_cli_print_row (_("CPU time"), "%.3f s", metrics->cpu_ns / 1e9);
   jg_cli_print_row (_("Concurrency"), _("%.2f (peak %u)"), metrics->concurrency, metrics->max_concurrency);
   jg_cli_print_row (_("Parallelism"), _("%.2f (peak %u)"), metrics->parallelism, metrics->max_parallelism);
   jg_cli_print_row (_("Cores used"), _("%u of %u"), metrics->cores_used, metrics->n_cores);
   jg_cli_print_row (_("GIL"), _("%u hand-offs, %u drop requests, %.3f s waiting"),
                     metrics->gil_handoffs, metrics->gil_drop_requests, metrics->gil_wait_ns / 1e9);
-  printf ("  %-18s %" G_GUINT64_FORMAT "\n", _("Events"), metrics->events);
+  jg_cli_print_row (_("Events"), "%" G_GUINT64_FORMAT, metrics->events);
   jg_cli_print_row (_("Tasks"), _("%u ended, %u failed"), metrics->tasks_ended, metrics->tasks_failed);
 
   for (GList *l = members; l != NULL; l = l->next)
@@ -290,7 +280,7 @@ print_text (JgRun      *run,
           continue;
         }
       value = json_to_string (json_object_get_member (results, l->data), FALSE);
-      printf ("  %-18s %s\n", (const char *) l->data, value);
+      jg_cli_print_row ((const char *) l->data, "%s", value);
     }
 
   for (guint i = 0; i < json_array_get_length (marks); i++)
@@ -308,9 +298,8 @@ print_text (JgRun      *run,
         }
       else if (g_str_equal (kind, "error"))
         {
-          printf ("  %-18s %s: %s\n", _("Error"),
-                  json_object_get_string_member_with_default (mark, "task", "?"),
-                  json_object_get_string_member_with_default (mark, "message", ""));
+          jg_cli_print_row (_("Error"), "%s: %s", json_object_get_string_member_with_default (mark, "task", "?"),
+                            json_object_get_string_member_with_default (mark, "message", ""));
         }
       else if (g_str_equal (kind, "crash"))
         {
@@ -339,7 +328,7 @@ print_text (JgRun      *run,
         }
       else if (g_str_equal (kind, "note"))
         {
-          printf ("  %-18s %s\n", _("Note"), json_object_get_string_member_with_default (mark, "message", ""));
+          jg_cli_print_row (_("Note"), "%s", json_object_get_string_member_with_default (mark, "message", ""));
         }
       else if (g_str_equal (kind, "lost update"))
         {
@@ -348,7 +337,7 @@ print_text (JgRun      *run,
         }
     }
   if (saved_to != NULL)
-    printf ("  %-18s %s\n", _("Trace"), saved_to);
+    jg_cli_print_row (_("Trace"), "%s", saved_to);
 }
 
 static int

@@ -86,8 +86,10 @@ jg_cli_print_row (const char *label,
                   ...)
 {
   va_list args;
+  /* Padded by characters, not bytes: "Übergaben" lines up with "Events". */
+  glong pad = 18 - g_utf8_strlen (label, -1);
 
-  printf ("  %-18s ", label);
+  printf ("  %s%*s ", label, (int) MAX (pad, 0), "");
   va_start (args, format);
   vprintf (format, args);
   va_end (args);

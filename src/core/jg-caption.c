@@ -1992,7 +1992,9 @@ fill_caption (JgCaptioner  *self,
   caption->priority = jg_caption_kind_priority (caption->kind);
   caption->event = r->event;
   caption->ts = r->ts;
-  caption->task = r->a;
+  /* A hand-off's record keeps the holder before in a and the taker in b; the
+   * event, and so the worker, is the taker's: the caption is about the taker. */
+  caption->task = r->kind == JG_CAPTION_GIL_HANDOFF ? r->b : r->a;
   caption->worker = r->worker;
   caption->text = format_record (self, r);
 }

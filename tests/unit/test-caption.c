@@ -130,6 +130,14 @@ test_drop_request_and_handoff (void)
   g_assert_cmpstr (at_take, ==,
                    "Thread 1 drops the GIL at the end of its 5 ms switch interval; Thread 2 takes it");
   g_assert_cmpuint (event, ==, take);
+  /* A hand-off is about the taker: its task and the worker it runs on. */
+  {
+    g_auto (JgCaption) caption = { 0, };
+
+    g_assert_true (jg_captioner_caption_at (captioner, US (5160), &caption));
+    g_assert_cmpuint (caption.task, ==, 1);
+    g_assert_cmpuint (caption.worker, ==, 1);
+  }
 
   /* Between events, the most significant of the last moment stays up: the
    * hand-off, not Thread 1 queueing again (which the hand-off implies). */

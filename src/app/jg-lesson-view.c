@@ -22,6 +22,7 @@ struct _JgLessonView
   GFile           *file;
   guint            position;
   JgRun           *watched_run; /* the controller's run, until it finishes */
+  gboolean         unsaved;     /* runs were kept since it was opened or saved */
 
   GtkLabel        *position_label;
   GtkLabel        *lesson_title_label;
@@ -461,6 +462,7 @@ jg_lesson_view_set_lesson (JgLessonView *self,
   self->lesson = lesson;
   g_set_object (&self->file, file);
   self->position = 0;
+  self->unsaved = FALSE;
 
   /* Translators: the lesson window's title, with the lesson's */
   title = g_strdup_printf (_("%s — Lesson"), jg_lesson_get_title (lesson));
@@ -613,6 +615,7 @@ jg_lesson_view_keep_run (JgLessonView  *self,
                                                ? options->switch_interval_ms : 0);
   jg_lesson_step_set_start_method (step, g_strcmp0 (info->start_method, "fork") != 0 ? info->start_method : NULL);
 
+  self->unsaved = TRUE;
   show_step (self);
   update_step_icon (self);
   return TRUE;
@@ -632,5 +635,14 @@ jg_lesson_view_save (JgLessonView       *self,
   if (!jg_lesson_save_full (self->lesson, file, flags, error))
     return FALSE;
   g_set_object (&self->file, file);
+  self->unsaved = FALSE;
   return TRUE;
+}
+
+gboolean
+jg_lesson_view_get_unsaved (JgLessonView *self)
+{
+  g_return_val_if_fail (JG_IS_LESSON_VIEW (self), FALSE);
+
+  return self->unsaved;
 }

@@ -47,5 +47,8 @@ gboolean      jg_lesson_view_save          (JgLessonView      *self,
                                             GFile             *file,
                                             JgLessonSaveFlags  flags,
                                             GError           **error);
+/* TRUE when runs were kept for steps since the lesson was opened or saved:
+ * replacing it would lose them. */
+gboolean      jg_lesson_view_get_unsaved   (JgLessonView      *self);
 
 G_END_DECLS

@@ -177,6 +177,74 @@ jg_window_set_lesson (JgWindow *self,
 
 /* Opening */
 
+typedef struct
+{
+  JgWindow *window;
+  JgLesson *lesson;
+  GFile    *file;
+} Replacement;
+
+static void
+replacement_free (gpointer  data,
+                  GClosure *closure)
+{
+  Replacement *replacement = data;
+
+  g_object_unref (replacement->window);
+  jg_lesson_unref (replacement->lesson);
+  g_clear_object (&replacement->file);
+  g_free (replacement);
+}
+
+static void
+on_replace_response (GtkDialog   *dialog,
+                     int          response,
+                     Replacement *replacement)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    jg_window_set_lesson (replacement->window, replacement->lesson, replacement->file);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
+/* Shows @lesson in place of the one open, asking first if that one has runs
+ * kept for its steps and not saved: they would be lost. */
+static void
+replace_lesson (JgWindow *self,
+                JgLesson *lesson,
+                GFile    *file)
+{
+  JgLesson *open = self->lesson_view != NULL ? jg_lesson_view_get_lesson (self->lesson_view) : NULL;
+  Replacement *replacement;
+  GtkWidget *dialog;
+
+  if (open == NULL || !jg_lesson_view_get_unsaved (self->lesson_view))
+    {
+      jg_window_set_lesson (self, lesson, file);
+      return;
+    }
+
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   _("Open “%s” in place of “%s”?"),
+                                   jg_lesson_get_title (lesson), jg_lesson_get_title (open));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("The runs kept for the steps of the open lesson have not been "
+                                              "saved and would be lost."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Open and Lose the Runs"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT),
+                            "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+
+  replacement = g_new0 (Replacement, 1);
+  replacement->window = g_object_ref (self);
+  replacement->lesson = jg_lesson_ref (lesson);
+  replacement->file = file != NULL ? g_object_ref (file) : NULL;
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_replace_response), replacement,
+                         replacement_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 open_lesson_cb (GObject      *object,
                 GAsyncResult *result,
@@ -204,7 +272,7 @@ open_lesson_cb (GObject      *object,
       return;
     }
 
-  jg_window_set_lesson (self, lesson, source->file);
+  replace_lesson (self, lesson, source->file);
 }
 
 static void

@@ -309,6 +309,12 @@ assert_reopened (GFile      *file,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+dialog_shown (gpointer user_data)
+{
+  return jg_test_find_toplevel (GTK_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
 static void
 test_lesson_round_trip (void)
 {
@@ -325,6 +331,7 @@ test_lesson_round_trip (void)
   JgWindow *window = jg_test_window_new (app, 1280, 800);
   JgLessonView *view;
   JgRun *run;
+  GtkDialog *dialog;
   guint64 n_events;
 
   json_object_set_int_member (parameters, "downloads", 3);
@@ -356,13 +363,31 @@ test_lesson_round_trip (void)
   g_assert_cmpuint (n_events, >, 0);
   g_assert_cmpuint (jg_trace_get_n_tasks (jg_run_get_trace (run)), ==, 3);
 
+  /* Opening another lesson now would lose the kept run: it asks first, and
+   * Cancel keeps everything. */
+  g_assert_true (jg_lesson_view_get_unsaved (view));
+  jg_window_open_course (window, "python-concurrency");
+  g_assert_true (jg_test_wait_for (dialog_shown, NULL, TIMEOUT_S));
+  dialog = GTK_DIALOG (jg_test_find_toplevel (GTK_TYPE_MESSAGE_DIALOG));
+  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+  g_assert_null (jg_test_find_toplevel (GTK_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (jg_lesson_get_id (jg_lesson_view_get_lesson (view)), ==, "round-trip");
+  g_assert_true (jg_lesson_step_get_trace (step) == jg_run_get_trace (run));
+  g_assert_true (jg_lesson_view_get_unsaved (view));
+
   /* Saved beside it, and embedded. */
   g_assert_true (jg_lesson_view_save (view, file, JG_LESSON_SAVE_DEFAULT, &error));
   g_assert_no_error (error);
+  g_assert_false (jg_lesson_view_get_unsaved (view));
   g_assert_true (g_file_test (trace_path, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_equal (jg_lesson_view_get_file (view), file));
   g_assert_true (jg_lesson_view_save (view, embedded, JG_LESSON_SAVE_EMBED_TRACES, &error));
   g_assert_no_error (error);
+  /* Saved, nothing to lose: another lesson opens without asking. */
+  jg_window_open_course (window, "python-concurrency");
+  wait_for_lesson (window);
+  g_assert_null (jg_test_find_toplevel (GTK_TYPE_MESSAGE_DIALOG));
+  g_assert_cmpstr (jg_lesson_get_id (jg_lesson_view_get_lesson (view)), ==, "python-concurrency");
   gtk_window_destroy (GTK_WINDOW (window));
 
   assert_reopened (file, FALSE, n_events, names);

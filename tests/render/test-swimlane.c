@@ -1261,9 +1261,5 @@ main (int   argc,
   g_test_add_func ("/render/swimlane/hebrew-name-rtl", test_painter_hebrew_name_rtl);
 
   status = g_test_run ();
-  /* Drop Pango's fonts, then cairo's font caches (which must be unused by
-   * then), so a leak checker sees only our own memory. */
-  pango_cairo_font_map_set_default (NULL);
-  cairo_debug_reset_static_data ();
   return status;
 }

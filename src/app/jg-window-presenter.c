@@ -25,12 +25,6 @@
  * immediate, rarely enough to cost nothing. */
 #define CAPTION_INTERVAL_MS 100
 
-static const char *const step_names[JG_N_CAPTION_STEPS] = {
-  [JG_CAPTION_STEP_EVENT] = "event",
-  [JG_CAPTION_STEP_HANDOFF] = "handoff",
-  [JG_CAPTION_STEP_SWITCH] = "switch",
-};
-
 static gboolean
 presenting (JgWindow *self)
 {
@@ -331,15 +325,12 @@ step_change_state (GSimpleAction *action,
                    gpointer       user_data)
 {
   JgWindow *self = JG_WINDOW (user_data);
-  const char *name = g_variant_get_string (value, NULL);
+  JgCaptionStep step;
 
-  for (guint i = 0; i < JG_N_CAPTION_STEPS; i++)
-    if (g_str_equal (name, step_names[i]))
-      {
-        self->presenter_step = i;
-        g_simple_action_set_state (action, value);
-        return;
-      }
+  if (!jg_caption_step_from_name (g_variant_get_string (value, NULL), &step))
+    return;
+  self->presenter_step = step;
+  g_simple_action_set_state (action, value);
 }
 
 /* Full screen, projector theme, no chrome; or back as it was. */

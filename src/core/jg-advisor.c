@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "jg-i18n.h"
 #include "jg-json-util.h"
 #include "jg-advisor.h"
 
@@ -465,13 +466,6 @@ get_string (Loader      *ld,
   return TRUE;
 }
 
-/* The translation of a user-visible text: the file holds English msgids. */
-static char *
-translate (const char *msgid)
-{
-  return g_strdup (g_dgettext (GETTEXT_PACKAGE, msgid));
-}
-
 static gboolean
 get_text (Loader      *ld,
           JsonObject  *object,
@@ -484,7 +478,7 @@ get_text (Loader      *ld,
 
   if (!get_string (ld, object, path, member, TRUE, &text, error))
     return FALSE;
-  *out = translate (text);
+  *out = g_strdup (jg_i18n_translate (text));
   return TRUE;
 }
 
@@ -674,7 +668,7 @@ get_texts (Loader      *ld,
         return fail_element (ld, error, array, array_path, i, _("expected a string, not %s"), jg_json_describe (node));
       if (jg_str_is_blank (json_node_get_string (node)))
         return fail_element (ld, error, array, array_path, i, _("must not be empty"));
-      text = translate (json_node_get_string (node));
+      text = g_strdup (jg_i18n_translate (json_node_get_string (node)));
       g_strv_builder_add (builder, text);
     }
   *out = g_strv_builder_end (builder);

@@ -23,3 +23,9 @@ jg_i18n_init (void)
   bindtextdomain (GETTEXT_PACKAGE, jg_i18n_get_locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
 }
+
+const char *
+jg_i18n_translate (const char *text)
+{
+  return text != NULL ? g_dgettext (GETTEXT_PACKAGE, text) : NULL;
+}

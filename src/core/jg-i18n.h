@@ -14,4 +14,9 @@ const char *jg_i18n_get_locale_dir (void);
  * setlocale () and before the first translated text. */
 void        jg_i18n_init           (void);
 
+/* The translation of a text that a data file holds in English (a scenario's,
+ * a lesson's, the advisor's): their msgids reach the catalogue through the
+ * extracted .pot files. NULL stays NULL. */
+const char *jg_i18n_translate      (const char *text);
+
 G_END_DECLS

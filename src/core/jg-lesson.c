@@ -20,6 +20,7 @@
 
 #include "jg-gil.h"
 #include "jg-interpreter.h"
+#include "jg-i18n.h"
 #include "jg-json-util.h"
 #include "jg-lesson.h"
 #include "jg-scenario.h"
@@ -135,13 +136,6 @@ is_interpreter (const char *name)
   return jg_interpreter_mode_from_name (name, &mode);
 }
 
-/* The translation of a text of the file, which holds English msgids. */
-static const char *
-translate (const char *text)
-{
-  return text != NULL ? g_dgettext (GETTEXT_PACKAGE, text) : NULL;
-}
-
 /* Steps */
 
 JgLessonStep *
@@ -209,28 +203,28 @@ const char *
 jg_lesson_step_get_title (JgLessonStep *step)
 {
   g_return_val_if_fail (step != NULL, NULL);
-  return translate (step->title);
+  return jg_i18n_translate (step->title);
 }
 
 const char *
 jg_lesson_step_get_look_at (JgLessonStep *step)
 {
   g_return_val_if_fail (step != NULL, NULL);
-  return translate (step->look_at);
+  return jg_i18n_translate (step->look_at);
 }
 
 const char *
 jg_lesson_step_get_question (JgLessonStep *step)
 {
   g_return_val_if_fail (step != NULL, NULL);
-  return translate (step->question);
+  return jg_i18n_translate (step->question);
 }
 
 const char *
 jg_lesson_step_get_answer (JgLessonStep *step)
 {
   g_return_val_if_fail (step != NULL, NULL);
-  return translate (step->answer);
+  return jg_i18n_translate (step->answer);
 }
 
 JsonObject *
@@ -473,14 +467,14 @@ const char *
 jg_lesson_get_title (JgLesson *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return translate (self->title);
+  return jg_i18n_translate (self->title);
 }
 
 const char *
 jg_lesson_get_summary (JgLesson *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return translate (self->summary);
+  return jg_i18n_translate (self->summary);
 }
 
 void

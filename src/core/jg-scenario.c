@@ -14,6 +14,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "jg-i18n.h"
 #include "jg-json-util.h"
 #include "jg-scenario.h"
 
@@ -276,14 +277,6 @@ struct _JgScenario
   JsonNode   *definition;
 };
 
-/* The translation of a text of the file, which holds English msgids
- * (data/scenarios/scenarios.pot; docs/translating.md). */
-static const char *
-translate (const char *text)
-{
-  return text != NULL ? g_dgettext (GETTEXT_PACKAGE, text) : NULL;
-}
-
 static void
 translate_in_place (char **text)
 {
@@ -291,7 +284,7 @@ translate_in_place (char **text)
 
   if (*text == NULL)
     return;
-  translated = g_strdup (translate (*text));
+  translated = g_strdup (jg_i18n_translate (*text));
   g_free (*text);
   *text = translated;
 }
@@ -2700,7 +2693,7 @@ jg_scenario_instantiate (JgScenario  *self,
   plan = g_new0 (JgScenarioPlan, 1);
   plan->id = g_strdup (self->id);
   /* What the run shows and its trace keeps: the title the user saw. */
-  plan->title = g_strdup (translate (self->title));
+  plan->title = g_strdup (jg_i18n_translate (self->title));
   plan->parameters = json_object_new ();
   for (guint i = 0; i < self->params->len; i++)
     add_param_member (plan->parameters, &g_array_index (self->params, JgScenarioParam, i), numbers[i]);
@@ -2909,21 +2902,21 @@ const char *
 jg_scenario_get_title (JgScenario *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return translate (self->title);
+  return jg_i18n_translate (self->title);
 }
 
 const char *
 jg_scenario_get_idea (JgScenario *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return translate (self->idea);
+  return jg_i18n_translate (self->idea);
 }
 
 const char *
 jg_scenario_get_seed (JgScenario *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
-  return translate (self->seed);
+  return jg_i18n_translate (self->seed);
 }
 
 const char * const *

@@ -295,6 +295,14 @@ jg_test_window_run_finished (gpointer window)
 }
 
 gboolean
+jg_test_window_replay_ready (gpointer window)
+{
+  JgTrace *trace = jg_window_get_trace (window);
+
+  return trace != NULL && jg_player_get_trace (jg_test_window_player (window)) == trace;
+}
+
+gboolean
 jg_test_speedup_measured (gpointer window)
 {
   return !g_str_equal (jg_test_strip_text (window, "speedup_label"), "measuring…");

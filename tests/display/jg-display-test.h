@@ -89,6 +89,9 @@ void        jg_test_set_parameter  (JgWindow        *window,
  * (the sequential run is done). */
 gboolean    jg_test_window_loaded  (gpointer         window);
 gboolean    jg_test_window_run_finished (gpointer    window);
+/* The window has taken in the end of its run: the replay has the trace shown
+ * (a moment after jg_run_is_finished () turns TRUE). */
+gboolean    jg_test_window_replay_ready (gpointer    window);
 gboolean    jg_test_speedup_measured (gpointer       window);
 
 /* A run's "finished" signal, watched from its start. */

@@ -42,14 +42,6 @@ find_label (GtkWidget *widget)
   return NULL;
 }
 
-static gboolean
-replay_has_trace (gpointer user_data)
-{
-  JgTrace *trace = jg_window_get_trace (user_data);
-
-  return trace != NULL && jg_player_get_trace (jg_test_window_player (user_data)) == trace;
-}
-
 static void
 test_german_window (void)
 {
@@ -80,7 +72,7 @@ test_german_window (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
   g_assert_true (jg_test_wait_for (jg_test_window_run_finished, window, RUN_TIMEOUT_S));
   /* The run's end reaches the window a moment later: the replay takes it. */
-  g_assert_true (jg_test_wait_for (replay_has_trace, window, RUN_TIMEOUT_S));
+  g_assert_true (jg_test_wait_for (jg_test_window_replay_ready, window, RUN_TIMEOUT_S));
   jg_test_wait_drawn (GTK_WIDGET (window));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.presenter", NULL));

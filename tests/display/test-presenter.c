@@ -28,15 +28,12 @@
 static JgApplication *app;
 
 /* The run has finished and the window has taken it in: the canvas shows a
- * finished trace and the replay has it (the run's end reaches the window a
- * moment after jg_run_is_finished () turns TRUE). */
+ * finished trace and the replay has it. */
 static gboolean
 run_finished (gpointer user_data)
 {
-  JgTrace *trace = jg_window_get_trace (user_data);
-
   return jg_test_window_run_finished (user_data) && !jg_canvas_get_live (jg_test_window_child (user_data, "canvas"))
-         && trace != NULL && jg_player_get_trace (jg_test_window_player (user_data)) == trace;
+         && jg_test_window_replay_ready (user_data);
 }
 
 /* The convoy: @calls network calls of 1 ms beside @work ms of computing. */
